@@ -1,0 +1,1 @@
+"""Stage 3: the CP-SAT relocation planner, its checker and explanations."""

@@ -1,0 +1,1 @@
+"""Stage 1: unit priority, with optional AHP pairwise weights."""

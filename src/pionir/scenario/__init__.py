@@ -1,0 +1,1 @@
+"""Scenario tables, validation, CSV and workbook readers and writers, demo data."""

@@ -1,0 +1,1 @@
+"""Penapisan (screening) of employees and their merit score."""
