@@ -1,0 +1,212 @@
+"""The `pionir` command line: validate, plan and demo-data. Thin: it calls the core and prints.
+
+Exit status: 0 done, 2 scenario or policy refused, 3 no plan can obey the rules,
+4 no plan found within the time limit.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pionir.outputs import summary_dict
+from pionir.planner.check import PlanRejected
+from pionir.planner.options import SolveProgress, SolverOptions
+from pionir.planner.result import PlanStatus
+from pionir.run import plan_scenario, write_run
+from pionir.scenario.csv_io import write_issues_csv, write_scenario_folder
+from pionir.scenario.demo import generate_demo
+from pionir.scenario.errors import ScenarioRefused
+from pionir.scenario.load import load_scenario
+from pionir.scenario.model import Scenario
+
+EXIT_REFUSED = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_PLAN = 4
+
+app = typer.Typer(
+    help="Pionir: perencanaan pemindahan ASN ke IKN / relocation planning of civil servants to IKN.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+class Reporter:
+    """Progress lines on standard error, throttled; silent with --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self._last = 0.0
+
+    def step(self, text: str) -> None:
+        if not self.quiet:
+            err.print(f"[dim]…[/dim] {text}")
+
+    def count(self, step: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.quiet or (now - self._last < 0.5 and done < total):
+            return
+        self._last = now
+        err.print(f"[dim]…[/dim] {step}: {done:,}/{total:,}")
+
+    def solve(self, progress: SolveProgress) -> None:
+        if self.quiet:
+            return
+        gap = (progress.bound - progress.objective) / progress.bound if progress.bound > 0 else 0.0
+        err.print(
+            f"[dim]…[/dim] solver {progress.seconds:6.1f}s  objektif/objective {progress.objective:,.1f}"
+            f"  batas/bound {progress.bound:,.1f}  gap {gap:.3%}"
+        )
+
+
+def _load(path: Path, reporter: Reporter, errors_out: Path | None) -> Scenario:
+    """Load and validate, or print every issue and exit 2."""
+    reporter.step(f"membaca dan memeriksa skenario / reading and validating {path}")
+    try:
+        return load_scenario(path, progress=reporter.count)
+    except ScenarioRefused as refused:
+        for issue in refused.issues:
+            err.print(str(issue), markup=False)
+        err.print(
+            f"[bold red]Skenario ditolak: {len(refused.issues)} masalah / "
+            f"scenario refused: {len(refused.issues)} problems[/bold red]"
+        )
+        if errors_out is not None:
+            errors_out.mkdir(parents=True, exist_ok=True)
+            write_issues_csv(list(refused.issues), errors_out / "errors.csv")
+            err.print(f"Daftar masalah / problem list: {errors_out / 'errors.csv'}")
+        raise typer.Exit(EXIT_REFUSED) from None
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="Folder CSV atau berkas .xlsx / CSV folder or .xlsx")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")] = False,
+) -> None:
+    """Periksa skenario tanpa merencanakan / check a scenario without planning."""
+    loaded = _load(scenario, Reporter(quiet), None)
+    out.print(
+        f"Skenario sah / scenario valid: {len(loaded.agencies)} K/L, {len(loaded.units)} unit kerja, "
+        f"{len(loaded.employees):,} ASN, {len(loaded.waves)} kloter."
+    )
+
+
+def print_summary(summary: dict[str, Any], out_dir: Path) -> None:
+    """A readable summary of a run on standard output."""
+    status = summary["status"]
+    out.print(f"\n[bold]Status:[/bold] {status}")
+    if status in ("optimal", "feasible"):
+        out.print(
+            f"Pindah / moving: [bold]{summary['movers']:,}[/bold] ASN, "
+            f"{summary['households_moved']:,} rumah tangga / households, "
+            f"{summary['persons_moved']:,} jiwa / persons, "
+            f"{summary['housing_units_used']:,} unit hunian / flats"
+        )
+        out.print(
+            f"Objektif / objective {summary['objective']:,.2f}; batas terbukti / proven bound "
+            f"{summary['bound']:,.2f}; gap {summary['gap']:.3%}; "
+            f"tunjangan pionir / allowance Rp{summary['allowance_total']:,} "
+            f"dari / of Rp{summary['budget']:,}"
+        )
+        table = Table(title="Per kloter / per wave")
+        for header in (
+            "Kloter / wave",
+            "Bulan / month",
+            "ASN",
+            "Jiwa / seats",
+            "Hunian / flats",
+            "Sekolah / schools",
+            "Kapasitas mengikat / binding",
+        ):
+            table.add_column(header)
+        for wave in summary["capacity_by_wave"]:
+            binding = summary["binding"].get(wave["wave_id"], {})
+            table.add_row(
+                wave["wave_id"],
+                wave["month"],
+                f"{summary['by_wave'][wave['wave_id']]['employees']:,}",
+                f"{wave['persons']:,}/{wave['seats']:,}",
+                f"{wave['flats_used']:,}/{wave['flats_ready']:,}",
+                f"{wave['pupils']:,}/{wave['school_places']:,}",
+                ", ".join(f"{code} ({count:,})" for code, count in binding.items()) or "-",
+            )
+        out.print(table)
+        screening = summary["screening"]
+        out.print(
+            f"Penapisan / screening: {screening['employees']:,} kandidat / candidates, "
+            f"{screening['eligible']:,} memenuhi syarat / eligible, {screening['movable']:,} dapat "
+            "pindah bersama rumah tangga / movable with household"
+        )
+    for message in summary["conflicts"]:
+        out.print(f"[red]•[/red] {message}", markup=True)
+    out.print(f"\nBerkas / files: {out_dir.resolve()}")
+
+
+@app.command()
+def plan(
+    scenario: Annotated[Path, typer.Argument(help="Folder CSV atau berkas .xlsx / CSV folder or .xlsx")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder hasil / output folder")],
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="Batas waktu pencarian (detik) / search limit (s)")
+    ] = 60.0,
+    seed: Annotated[int, typer.Option("--seed", help="Benih acak solver / solver seed")] = 0,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Thread solver / solver threads")] = 4,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")] = False,
+) -> None:
+    """Rencanakan pemindahan / plan the relocation: who moves in which wave, flat and office."""
+    reporter = Reporter(quiet)
+    loaded = _load(scenario, reporter, out_dir)
+    reporter.step(
+        f"merencanakan / planning {len(loaded.employees):,} ASN, batas waktu / time limit {time_limit:g}s"
+    )
+    options = SolverOptions(time_limit=time_limit, seed=seed, workers=workers, progress=reporter.solve)
+    try:
+        report = plan_scenario(loaded, options)
+    except PlanRejected as rejected:
+        err.print("[bold red]Rencana ditolak pemeriksa / plan rejected by the checker:[/bold red]")
+        for violation in rejected.violations[:20]:
+            err.print(f"  {violation}", markup=False)
+        raise typer.Exit(1) from None
+    write_run(report, out_dir)
+    print_summary(summary_dict(report), out_dir)
+    if report.result.status == PlanStatus.INFEASIBLE:
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if report.result.plan is None:
+        err.print("Tidak ada rencana dalam batas waktu; naikkan --time-limit / no plan in time; raise --time-limit")
+        raise typer.Exit(EXIT_NO_PLAN)
+
+
+@app.command("demo-data")
+def demo_data(
+    out_dir: Annotated[Path, typer.Argument(help="Folder tujuan / target folder")],
+    scale: Annotated[float, typer.Option("--scale", min=0.01, help="1 = 11.916 ASN (2024), 3 ≈ 33.000")] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Benih acak / random seed")] = 2024,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Juga tulis buku kerja / also write a workbook")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")] = False,
+) -> None:
+    """Tulis skenario demo realistis 2024 / write the realistic 2024 demo scenario."""
+    reporter = Reporter(quiet)
+    reporter.step(f"membuat skenario demo / generating demo scenario (scale {scale:g}, seed {seed})")
+    scenario = generate_demo(scale=scale, seed=seed, progress=reporter.count)
+    write_scenario_folder(scenario, out_dir)
+    if xlsx:
+        from pionir.scenario.xlsx_io import write_scenario_workbook
+
+        write_scenario_workbook(scenario, out_dir / "scenario.xlsx")
+    quota = sum(u.quota for u in scenario.units)
+    out.print(
+        f"Skenario demo / demo scenario: {len(scenario.agencies)} K/L, {len(scenario.units)} unit kerja, "
+        f"kuota / quota {quota:,}, {len(scenario.employees):,} kandidat / candidates -> {out_dir.resolve()}"
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,37 @@
+"""Solver settings in one place: time limit, seed, workers, objective scaling, progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+# Objective terms are floats; CP-SAT needs integers. 1e4 keeps rounding below 1e-4 per
+# household, which the reported bound accounts for.
+OBJECTIVE_SCALE: Final = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class SolveProgress:
+    """A snapshot of the search, for progress displays."""
+
+    seconds: float
+    objective: float
+    bound: float
+
+
+@dataclass(frozen=True, slots=True)
+class SolverOptions:
+    """How long and how to search.
+
+    The search is bounded in deterministic time (CP-SAT's work units, close to
+    seconds on this kind of machine) so that the same scenario and options give
+    the same plan; `wall_limit_factor` keeps a wall-clock safety net on top.
+    """
+
+    time_limit: float = 60.0
+    seed: int = 0
+    workers: int = 4
+    wall_limit_factor: float = 3.0
+    use_hint: bool = True
+    progress: Callable[[SolveProgress], None] | None = None
