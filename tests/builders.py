@@ -63,7 +63,7 @@ class ScenarioBuilder:
     policy: Policy = field(default_factory=Policy)
     _sequence: int = 0
 
-    def unit(self, unit_id: str = "U1", **changes: Any) -> str:
+    def unit(self, unit_id: str = "U1", position_type: str = "fungsional", **changes: Any) -> str:
         values: dict[str, Any] = {
             "unit_id": unit_id,
             "agency_id": "A1",
@@ -76,7 +76,7 @@ class ScenarioBuilder:
         values.update(changes)
         self.units.append(Unit(**values))
         self.positions.append(
-            Position(f"P-{unit_id}", unit_id, "Analis", "fungsional", 2, 2)
+            Position(f"P-{unit_id}", unit_id, "Analis", position_type, 2, 2)
         )
         return unit_id
 
