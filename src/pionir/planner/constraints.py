@@ -86,23 +86,31 @@ def housing_ready_and_shared(
             + variables.single_flats[("P", c, last)]
             <= housing_class.units
         )
-    families: Terms = ([], [])
-    singles: dict[str, Terms] = {"L": ([], []), "P": ([], [])}
-    for k in range(len(waves)):
+    wave_count = len(waves)
+    # Households moving in each wave, per kind, as small integer variables: the cumulative
+    # rules then read six numbers instead of every household again for every wave.
+    arriving = {
+        kind: [model.new_int_var(0, len(instance.candidates), f"n{kind}{k}") for k in range(wave_count)]
+        for kind in ("family", "L", "P")
+    }
+    for k in range(wave_count):
+        per_kind: dict[str, Terms] = {kind: ([], []) for kind in arriving}
         for candidate in instance.candidates:
-            x = variables.moves[candidate.household_id][k]
-            target = families if candidate.single_gender is None else singles[candidate.single_gender]
-            target[0].append(x)
-            target[1].append(1)
+            kind = candidate.single_gender or "family"
+            per_kind[kind][0].append(variables.moves[candidate.household_id][k])
+            per_kind[kind][1].append(1)
+        for kind, terms in per_kind.items():
+            model.add(arriving[kind][k] == _sum(terms))
+    for k in range(wave_count):
         lits = guard(f"housing:{k}")
         flats_for_families = sum(variables.family_flats[(c, k)] for c in range(len(classes)))
-        model.add(flats_for_families >= _sum(families)).only_enforce_if(lits)
-        for gender, terms in singles.items():
+        model.add(flats_for_families >= sum(arriving["family"][: k + 1])).only_enforce_if(lits)
+        for gender in ("L", "P"):
             beds = sum(
                 housing_class.bedrooms * variables.single_flats[(gender, c, k)]
                 for c, housing_class in enumerate(classes)
             )
-            model.add(beds >= _sum(terms)).only_enforce_if(lits)
+            model.add(beds >= sum(arriving[gender][: k + 1])).only_enforce_if(lits)
 
 
 def offices_one_building_per_unit(
@@ -125,15 +133,38 @@ def offices_one_building_per_unit(
             desk_var = variables.desks[unit_id][building_id]
             model.add(desk_var == 0).only_enforce_if(~chosen)
             seated[building_id].append(desk_var)
-            ready = buildings[building_id].ready_month
-            for k, wave in enumerate(instance.waves):
-                if wave.month < ready and per_wave[k][0]:
-                    model.add(_sum(per_wave[k]) == 0).only_enforce_if(
-                        [chosen, *guard(f"office_ready:{building_id}")]
-                    )
+    _offices_ready_by_wave(model, instance, variables, guard)
     for building_id, desk_vars in seated.items():
         capacity = int(buildings[building_id].desks // desk_ratio)
         model.add(sum(desk_vars) <= capacity).only_enforce_if(guard(f"office:{building_id}"))
+
+
+def _offices_ready_by_wave(
+    model: cp_model.CpModel, instance: PlanningInstance, variables: PlanVariables, guard: Guards
+) -> None:
+    """Rule 4, readiness: a household moves in a wave only if its units' buildings are ready.
+
+    Written per household (x <= sum of the chosen-building literals of buildings ready by
+    then) rather than per unit with a big-M, because it keeps the LP relaxation tight.
+    """
+    buildings = {b.building_id: b for b in instance.scenario.buildings}
+    for candidate in instance.candidates:
+        unit_ids = sorted({instance.unit_of_employee[e.nip] for e in candidate.employees})
+        for k, wave in enumerate(instance.waves):
+            x = variables.moves[candidate.household_id][k]
+            for unit_id in unit_ids:
+                choice = variables.building[unit_id]
+                late = [b for b in choice if buildings[b].ready_month > wave.month]
+                if not late:
+                    continue
+                ready = [choice[b] for b in choice if b not in late]
+                lits = [lit for b in late for lit in guard(f"office_ready:{b}")]
+                if not lits:
+                    model.add(x <= sum(ready))
+                else:
+                    # Each late building gets its own guarded rule, so a conflict names it.
+                    for b in late:
+                        model.add(x + choice[b] <= 1).only_enforce_if(guard(f"office_ready:{b}"))
 
 
 def schools_per_wave(
@@ -144,14 +175,19 @@ def schools_per_wave(
     with_children = [c for c in instance.candidates if c.children]
     if not with_children:
         return
-    for k, wave in enumerate(instance.waves):
-        capacity = sum(f.capacity for f in schools if f.ready_month <= wave.month)
+    total_children = sum(c.children for c in with_children)
+    pupils = []
+    for k in range(len(instance.waves)):
+        arriving = model.new_int_var(0, total_children, f"pupils{k}")
         terms: Terms = ([], [])
         for candidate in with_children:
-            for earlier in range(k + 1):
-                terms[0].append(variables.moves[candidate.household_id][earlier])
-                terms[1].append(candidate.children)
-        model.add(_sum(terms) <= capacity).only_enforce_if(guard(f"school:{k}"))
+            terms[0].append(variables.moves[candidate.household_id][k])
+            terms[1].append(candidate.children)
+        model.add(arriving == _sum(terms))
+        pupils.append(arriving)
+    for k, wave in enumerate(instance.waves):
+        capacity = sum(f.capacity for f in schools if f.ready_month <= wave.month)
+        model.add(sum(pupils[: k + 1]) <= capacity).only_enforce_if(guard(f"school:{k}"))
 
 
 def health_before_moving(

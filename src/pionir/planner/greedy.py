@@ -1,47 +1,40 @@
-"""The greedy baseline: what a careful spreadsheet would do.
+"""Greedy planners: the spreadsheet baseline, and the rounding of the LP relaxation.
 
-Miniature units first fill their first-wave minimum; then households in priority
-order (unit rank, then merit) take the first wave that still fits. Its plans are
-valid (checked like any other) and serve as the CP-SAT search's starting point and
-as the benchmark's baseline.
+Both fill a capacity ledger household by household: first the miniature units'
+first-wave minimum, then each household in its turn takes the first wave on its
+list that still fits. They differ in the order and the wave lists. Their plans are
+valid (checked like any other); the better one starts the CP-SAT search.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from pionir.planner.assemble import plan_from_choices
 from pionir.planner.instance import Candidate, PlanningInstance
 from pionir.planner.ledger import CapacityLedger
+from pionir.planner.relaxation import Relaxation
 from pionir.planner.result import Plan
 
-
-def _priority_order(instance: PlanningInstance) -> list[Candidate]:
-    rank = {p.unit_id: p.rank for p in instance.priorities}
-
-    def key(candidate: Candidate) -> tuple[int, float, str]:
-        best_rank = min(rank[instance.unit_of_employee[e.nip]] for e in candidate.employees)
-        merit = max(instance.screening[e.nip].merit for e in candidate.employees)
-        return best_rank, -merit, candidate.household_id
-
-    return sorted(instance.candidates, key=key)
+# A household and the waves it tries, best first.
+Turn = tuple[Candidate, Sequence[int]]
 
 
-def greedy_plan(instance: PlanningInstance) -> Plan | None:
-    """A valid plan by the greedy rule, or None when it cannot seat the miniature government."""
+def fill(
+    instance: PlanningInstance, turns: Sequence[Turn], buildings: Mapping[str, str] | None = None
+) -> Plan | None:
+    """Place households in turn; None when the miniature government cannot be seated."""
     ledger = CapacityLedger(instance)
+    ledger.building_of_unit.update(buildings or {})
     waves_of: dict[str, int] = {}
-    ordered = _priority_order(instance)
     in_unit: dict[str, list[Candidate]] = defaultdict(list)
-    for candidate in ordered:
+    for candidate, _ in turns:
         for unit_id in {instance.unit_of_employee[e.nip] for e in candidate.employees}:
             in_unit[unit_id].append(candidate)
     minimum = instance.scenario.policy.planning.miniature_min
-    for unit in sorted(
-        (u for u in instance.scenario.units if u.miniature),
-        key=lambda u: instance.priority_of[u.unit_id],
-        reverse=True,
-    ):
+    miniature = [u for u in instance.scenario.units if u.miniature]
+    for unit in sorted(miniature, key=lambda u: (-instance.priority_of[u.unit_id], u.unit_id)):
         required = min(minimum, unit.quota, instance.movable_count.get(unit.unit_id, 0))
         for candidate in in_unit[unit.unit_id]:
             if ledger.first_wave_moved[unit.unit_id] >= required:
@@ -51,12 +44,78 @@ def greedy_plan(instance: PlanningInstance) -> Plan | None:
                 waves_of[candidate.household_id] = 0
         if ledger.first_wave_moved[unit.unit_id] < required:
             return None
-    for candidate in ordered:
+    for candidate, waves in turns:
         if candidate.household_id in waves_of:
             continue
-        for k in range(len(instance.waves)):
+        for k in waves:
             if not ledger.blocking(candidate, k):
                 ledger.place(candidate, k)
                 waves_of[candidate.household_id] = k
                 break
     return plan_from_choices(instance, waves_of, ledger.building_of_unit)
+
+
+def greedy_plan(instance: PlanningInstance) -> Plan | None:
+    """The baseline: unit rank, then merit; each household takes the first wave that fits."""
+    rank = {p.unit_id: p.rank for p in instance.priorities}
+
+    def key(candidate: Candidate) -> tuple[int, float, str]:
+        best_rank = min(rank[instance.unit_of_employee[e.nip]] for e in candidate.employees)
+        merit = max(instance.screening[e.nip].merit for e in candidate.employees)
+        return best_rank, -merit, candidate.household_id
+
+    all_waves = range(len(instance.waves))
+    return fill(instance, [(c, all_waves) for c in sorted(instance.candidates, key=key)])
+
+
+def _flat_share(candidate: Candidate, instance: PlanningInstance) -> float:
+    """How much of a flat the household takes: a whole one, or a bedroom when singles share."""
+    if candidate.single_gender is None:
+        return 1.0
+    return 1.0 / max(1, min(t.bedrooms for t in instance.scenario.towers) if instance.scenario.towers else 1)
+
+
+def rounded_plan(instance: PlanningInstance, relaxation: Relaxation) -> Plan | None:
+    """Round the LP: households it moves keep its wave and building; the rest fill by value per flat."""
+    wave_count = len(instance.waves)
+
+    def lp_turn(candidate: Candidate) -> tuple[int, float, float, str]:
+        # Earliest LP wave first, so the miniature units' first-wave places go to the
+        # households the LP itself moves first.
+        shares = relaxation.moves[candidate.household_id]
+        best = max(range(wave_count), key=lambda k: (shares[k], -k))
+        return best, -shares[best], -candidate.value[best], candidate.household_id
+
+    def waves_for(candidate: Candidate) -> list[int]:
+        shares = relaxation.moves[candidate.household_id]
+        return sorted(range(wave_count), key=lambda k: (-shares[k] if shares[k] > 1e-6 else 0.0, k))
+
+    def density(candidate: Candidate) -> tuple[float, str]:
+        return -candidate.value[0] / _flat_share(candidate, instance), candidate.household_id
+
+    chosen = [c for c in instance.candidates if max(relaxation.moves[c.household_id]) > 1e-6]
+    chosen.sort(key=lp_turn)
+    chosen_ids = {c.household_id for c in chosen}
+    rest = sorted((c for c in instance.candidates if c.household_id not in chosen_ids), key=density)
+    turns = [(c, waves_for(c)) for c in chosen] + [(c, range(wave_count)) for c in rest]
+    return fill(instance, turns, _buildings_from(instance, relaxation))
+
+
+def _buildings_from(instance: PlanningInstance, relaxation: Relaxation) -> dict[str, str]:
+    """Each unit's building: the LP's favourite among those ready when the LP first moves it."""
+    first_wave: dict[str, int] = {}
+    for candidate in instance.candidates:
+        shares = relaxation.moves[candidate.household_id]
+        used = [k for k, share in enumerate(shares) if share > 1e-6]
+        for employee in candidate.employees if used else ():
+            unit_id = instance.unit_of_employee[employee.nip]
+            first_wave[unit_id] = min(first_wave.get(unit_id, used[0]), used[0])
+    months = {b.building_id: b.ready_month for b in instance.scenario.buildings}
+    chosen = {}
+    for unit_id, k in sorted(first_wave.items()):
+        month = instance.waves[k].month
+        weights = relaxation.building.get(unit_id, {})
+        ready = [b for b in sorted(weights) if months[b] <= month and weights[b] > 1e-6]
+        if ready:
+            chosen[unit_id] = max(ready, key=lambda b: weights[b])
+    return chosen

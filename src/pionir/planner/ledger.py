@@ -75,7 +75,21 @@ class CapacityLedger:
                 women += 1
         return families + _ceil_div(men, self.bedrooms) + _ceil_div(women, self.bedrooms)
 
-    def _office_for(self, unit_id: str, count: int, wave_index: int) -> str | None:
+    def _offices_for(self, counts: Counter[str], wave_index: int) -> dict[str, str] | None:
+        """Buildings for each unit of a household (units in turn share the desks left)."""
+        chosen: dict[str, str] = {}
+        extra: Counter[str] = Counter()
+        for unit_id, count in sorted(counts.items()):
+            building = self._office_for(unit_id, count, wave_index, extra)
+            if building is None:
+                return None
+            chosen[unit_id] = building
+            extra[building] += count
+        return chosen
+
+    def _office_for(
+        self, unit_id: str, count: int, wave_index: int, extra: Counter[str]
+    ) -> str | None:
         """The building the unit's movers would use, or None when none can take them."""
         scenario = self.instance.scenario
         month = scenario.waves[wave_index].month
@@ -86,7 +100,7 @@ class CapacityLedger:
             b
             for b in options
             if b.ready_month <= month
-            and self.desks_used[b.building_id] + count <= int(b.desks // ratio)
+            and self.desks_used[b.building_id] + extra[b.building_id] + count <= int(b.desks // ratio)
         ]
         if not fitting:
             return None
@@ -95,7 +109,9 @@ class CapacityLedger:
         # Best fit: the fullest building that still takes the unit's likely movers.
         expected = min(self.quota[unit_id], self.instance.movable_count.get(unit_id, 0))
         roomy = [
-            b for b in fitting if self.desks_used[b.building_id] + expected <= int(b.desks // ratio)
+            b
+            for b in fitting
+            if self.desks_used[b.building_id] + extra[b.building_id] + expected <= int(b.desks // ratio)
         ]
         pool = roomy or fitting
         best = min(
@@ -122,7 +138,7 @@ class CapacityLedger:
         counts = self._unit_counts(candidate)
         if any(self.moved[u] + n > self.quota[u] for u, n in counts.items()):
             reasons.append("quota")
-        if any(self._office_for(u, n, wave_index) is None for u, n in counts.items()):
+        if self._offices_for(counts, wave_index) is None:
             reasons.append("office")
         if self.budget_used + candidate.allowance[wave_index] > scenario.policy.allowance.budget:
             reasons.append("budget")
@@ -140,10 +156,13 @@ class CapacityLedger:
             cumulative[w] += 1
             self.pupils_by[w] += candidate.children
         self.budget_used += candidate.allowance[wave_index]
-        for unit_id, count in self._unit_counts(candidate).items():
-            building = self._office_for(unit_id, count, wave_index)
-            if building is None:
-                building = self.building_of_unit[unit_id]
+        counts = self._unit_counts(candidate)
+        # A plan loaded for explanations may fill a building exactly; keep its buildings then.
+        offices = self._offices_for(counts, wave_index) or {
+            unit_id: self.building_of_unit[unit_id] for unit_id in counts
+        }
+        for unit_id, count in counts.items():
+            building = offices[unit_id]
             self.building_of_unit[unit_id] = building
             self.desks_used[building] += count
             self.moved[unit_id] += count

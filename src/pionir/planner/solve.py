@@ -7,15 +7,17 @@ independent checker.
 from __future__ import annotations
 
 import time
+
 from ortools.sat.python import cp_model
 
+from pionir.planner.assemble import plan_from_choices
 from pionir.planner.check import PlanRejected, check_plan, plan_objective
 from pionir.planner.conflicts import diagnose
-from pionir.planner.greedy import greedy_plan
-from pionir.planner.assemble import plan_from_choices
+from pionir.planner.greedy import greedy_plan, rounded_plan
 from pionir.planner.instance import PlanningInstance
 from pionir.planner.model import RelocationModel, build_model, rounding_slack
 from pionir.planner.options import OBJECTIVE_SCALE, SolveProgress, SolverOptions
+from pionir.planner.relaxation import Relaxation, solve_relaxation
 from pionir.planner.result import Plan, PlanResult, PlanStatus
 
 
@@ -69,58 +71,114 @@ def extract_plan(instance: PlanningInstance, built: RelocationModel, solver: cp_
     return plan_from_choices(instance, waves_of, building_of_unit)
 
 
-def add_hint(built: RelocationModel, plan: Plan) -> None:
-    """Start the search from a known feasible plan."""
+def add_hint(built: RelocationModel, plan: Plan) -> bool:
+    """Start the search from a known feasible plan; True when the hint is complete and valid.
+
+    The plan fixes the waves and buildings; a quick solve of the model with those fixed
+    fills in every other variable (counts, desks, flats), because CP-SAT only takes a
+    hint as its first solution when the hint is complete.
+    """
+    fixed = built.model.clone()
+    decided: list[tuple[cp_model.IntVar, int]] = []
     for household_id, by_wave in built.variables.moves.items():
         placement = plan.placements.get(household_id)
         for k, x in by_wave.items():
-            built.model.add_hint(x, placement is not None and placement.wave_index == k)
+            decided.append((x, int(placement is not None and placement.wave_index == k)))
     for unit_id, choice in built.variables.building.items():
         for building_id, y in choice.items():
-            built.model.add_hint(y, plan.building_of_unit.get(unit_id) == building_id)
+            decided.append((y, int(plan.building_of_unit.get(unit_id) == building_id)))
+    for variable, value in decided:
+        fixed.add(fixed.get_int_var_from_proto_index(variable.index) == value)
+    fixed.clear_objective()
+    completion = cp_model.CpSolver()
+    completion.parameters.num_workers = 1
+    completion.parameters.max_deterministic_time = 10.0
+    if completion.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    model = built.model
+    for index in range(len(model.proto.variables)):
+        variable = model.get_int_var_from_proto_index(index)
+        model.add_hint(variable, completion.value(variable))
+    return True
+
+
+def starting_plan(instance: PlanningInstance, relaxation: Relaxation | None) -> Plan | None:
+    """The better of the LP rounding and the greedy baseline, or None if neither seats the miniature."""
+    options = [rounded_plan(instance, relaxation)] if relaxation is not None else []
+    options.append(greedy_plan(instance))
+    plans = [plan for plan in options if plan is not None]
+    if not plans:
+        return None
+    return max(plans, key=lambda plan: plan_objective(instance.scenario, plan))
+
+
+def _infeasible_result(instance: PlanningInstance, options: SolverOptions, started: float) -> PlanResult:
+    messages = diagnose(instance, options)
+    return PlanResult(
+        status=PlanStatus.INFEASIBLE,
+        plan=None,
+        objective=0.0,
+        bound=0.0,
+        solve_seconds=time.perf_counter() - started,
+        conflicts=tuple(m for m, _ in messages),
+        conflicts_en=tuple(e for _, e in messages),
+    )
 
 
 def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
-    """Find the best plan within the time limit, or show why none exists."""
+    """Find the best plan within the time limit, or show why none exists.
+
+    The LP relaxation gives a proven bound and, rounded, a first plan; CP-SAT then
+    searches from the better of that plan and the greedy one, and proves what it can.
+    """
     started = time.perf_counter()
+    relaxation = solve_relaxation(instance) if options.use_hint else None
+    if options.use_hint and relaxation is None:
+        # The relaxation admits no solution, so neither does the plan model.
+        return _infeasible_result(instance, options, started)
     built = build_model(instance)
-    fallback = greedy_plan(instance) if options.use_hint else None
-    if fallback is not None:
-        add_hint(built, fallback)
+    start_plan = starting_plan(instance, relaxation) if options.use_hint else None
+    if start_plan is not None:
+        add_hint(built, start_plan)
     solver = solver_for(options)
     status = solver.solve(built.model, _ProgressReporter(options))
-    seconds = time.perf_counter() - started
-    slack = rounding_slack(instance)
     stats = {
         "variables": float(len(built.model.proto.variables)),
         "constraints": float(len(built.model.proto.constraints)),
         "deterministic_time": solver.deterministic_time,
+        "lp_bound": relaxation.bound if relaxation else float("nan"),
     }
     if status == cp_model.INFEASIBLE:
-        messages = diagnose(instance, options)
-        return PlanResult(
-            PlanStatus.INFEASIBLE,
-            None,
-            0.0,
-            0.0,
-            seconds,
-            tuple(m for m, _ in messages),
-            tuple(e for _, e in messages),
-            stats,
-        )
+        return _infeasible_result(instance, options, started)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         plan = extract_plan(instance, built, solver)
-        bound = solver.best_objective_bound / OBJECTIVE_SCALE + slack
-        plan_status = PlanStatus.OPTIMAL if status == cp_model.OPTIMAL else PlanStatus.FEASIBLE
-    elif fallback is not None:
-        # No plan from the search in time, but the greedy start plan is valid.
-        plan = fallback
-        bound = solver.best_objective_bound / OBJECTIVE_SCALE + slack
-        plan_status = PlanStatus.FEASIBLE
+    elif start_plan is not None:
+        plan = start_plan
     else:
-        return PlanResult(PlanStatus.UNKNOWN, None, 0.0, 0.0, seconds, stats=stats)
+        return PlanResult(
+            PlanStatus.UNKNOWN, None, 0.0, 0.0, time.perf_counter() - started, stats=stats
+        )
     violations = check_plan(instance.scenario, plan)
     if violations:
         raise PlanRejected(violations)
     objective = plan_objective(instance.scenario, plan)
-    return PlanResult(plan_status, plan, objective, max(bound, objective), seconds, stats=stats)
+    bounds = [objective_upper_bound(instance)]
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        bounds.append(solver.best_objective_bound / OBJECTIVE_SCALE + rounding_slack(instance))
+    if relaxation is not None:
+        bounds.append(relaxation.bound)
+    bound = max(objective, min(bounds))
+    proven = status == cp_model.OPTIMAL or bound - objective <= 1e-9 * max(1.0, bound)
+    return PlanResult(
+        status=PlanStatus.OPTIMAL if proven else PlanStatus.FEASIBLE,
+        plan=plan,
+        objective=objective,
+        bound=bound,
+        solve_seconds=time.perf_counter() - started,
+        stats=stats,
+    )
+
+
+def objective_upper_bound(instance: PlanningInstance) -> float:
+    """A bound needing no solver: every movable household in its best wave."""
+    return sum(max(c.value) for c in instance.candidates)

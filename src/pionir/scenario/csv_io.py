@@ -1,0 +1,363 @@
+"""A scenario as a folder: nine CSV files plus an optional `policy.toml`.
+
+Reading never ends in a traceback: a missing, empty, undecodable or malformed
+file becomes a ScenarioIssue naming the file (and row and column where there
+is one), and the rest of the folder is still checked so the operator sees
+every problem at once. Writing is deterministic: same scenario, same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+from typing import Final
+
+from pionir.scenario.errors import ScenarioIssue, ScenarioRefused
+from pionir.scenario.model import Policy, Scenario
+from pionir.scenario.policy_io import parse_policy, policy_to_toml
+from pionir.scenario.tables import (
+    MAX_CELL_CHARS,
+    TABLES,
+    TableSpec,
+    format_cell,
+    normalise_header,
+)
+from pionir.scenario.validate import (
+    PROGRESS_EVERY,
+    Progress,
+    RawTable,
+    oversized_cell,
+    paused_gc,
+    validate_tables,
+)
+
+POLICY_FILE: Final = "policy.toml"
+ISSUE_COLUMNS: Final = ("file", "row", "column", "message", "message_en")
+# Python's csv module refuses fields over 128 KiB with a bare csv.Error; reading
+# with a higher limit lets an oversized cell be named by row and column instead.
+_READ_FIELD_LIMIT: Final = 2**31 - 1
+_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
+_RESAVE_ID: Final = "Simpan ulang file sebagai 'CSV UTF-8 (Comma delimited)'."
+_RESAVE_EN: Final = "Save the file again as 'CSV UTF-8 (Comma delimited)'."
+
+
+class _Unreadable(Exception):
+    """The file cannot be read as a table at all; carries the one issue that says why."""
+
+    def __init__(self, issue: ScenarioIssue) -> None:
+        super().__init__(issue.message_en)
+        self.issue = issue
+
+
+def _unreadable(file: str, row: int, message: str, message_en: str) -> _Unreadable:
+    return _Unreadable(ScenarioIssue(file, row, "", message, message_en))
+
+
+def read_scenario_folder(folder: Path, *, progress: Progress | None = None) -> Scenario:
+    """The scenario in `folder`; raises ScenarioRefused listing every problem."""
+    with paused_gc():
+        issues: list[ScenarioIssue] = []
+        tables: dict[str, RawTable] = {}
+        for spec in TABLES:
+            table, table_issues = read_csv_table(folder / spec.file_name, spec, progress)
+            issues += table_issues
+            if table is not None:
+                tables[spec.name] = table
+        policy, policy_issues = read_policy_file(folder / POLICY_FILE)
+        issues += policy_issues
+        validation = validate_tables(tables, policy, progress=progress)
+    issues += validation.issues
+    if issues or validation.scenario is None:
+        raise ScenarioRefused(issues)
+    return validation.scenario
+
+
+def read_csv_table(
+    path: Path, spec: TableSpec, progress: Progress | None = None
+) -> tuple[RawTable | None, list[ScenarioIssue]]:
+    """The cells of one CSV file by column, or None and the reason it cannot be read.
+
+    Row 1 is the first row after the header; blank rows are skipped but
+    counted, so row numbers match the spreadsheet the operator edits.
+    """
+    file = spec.file_name
+    try:
+        records = _records(_read_text(path, file), file, progress)
+        header_index, header = _header(records, file)
+    except _Unreadable as unreadable:
+        return None, [unreadable.issue]
+    issues: list[ScenarioIssue] = []
+    rows = _data_rows(file, header, records[header_index + 1 :], issues)
+    return _columns(file, header, rows, spec.id_column, issues), issues
+
+
+def _read_text(path: Path, file: str) -> str:
+    """The file decoded as UTF-8 (a BOM is fine); anything else is refused."""
+    if path.is_dir():
+        raise _unreadable(
+            file,
+            0,
+            f"'{file}' adalah folder, bukan file CSV.",
+            f"'{file}' is a folder, not a CSV file.",
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _unreadable(
+            file, 0, f"File '{file}' tidak ditemukan.", f"The file '{file}' is missing."
+        ) from None
+    except OSError as error:
+        raise _unreadable(
+            file,
+            0,
+            f"File '{file}' tidak dapat dibaca ({error.strerror}).",
+            f"The file '{file}' cannot be read ({error.strerror}).",
+        ) from None
+    if data.startswith(_UTF16_BOMS):
+        raise _unreadable(
+            file,
+            0,
+            f"File disimpan sebagai UTF-16 ('Unicode Text'), bukan UTF-8. {_RESAVE_ID}",
+            f"The file is saved as UTF-16 ('Unicode Text'), not UTF-8. {_RESAVE_EN}",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(file, data, error) from None
+
+
+def _not_utf8(file: str, data: bytes, error: UnicodeDecodeError) -> _Unreadable:
+    """Name the row of the first undecodable byte: the header is line 1, row 1 is line 2."""
+    line = data.count(b"\n", 0, error.start) + 1
+    byte = data[error.start : error.start + 1].hex().upper()
+    return _unreadable(
+        file,
+        line - 1,
+        f"File bukan UTF-8: byte 0x{byte} di baris berkas {line} tidak dapat dibaca "
+        f"(mungkin Latin-1/Windows-1252). {_RESAVE_ID}",
+        f"The file is not UTF-8: byte 0x{byte} on line {line} cannot be read "
+        f"(perhaps Latin-1/Windows-1252). {_RESAVE_EN}",
+    )
+
+
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _records(text: str, file: str, progress: Progress | None) -> list[list[str]]:
+    """All records of the file, read in chunks so that progress can be told."""
+    expected = text.count("\n")
+    records: list[list[str]] = []
+    with _field_limit(_READ_FIELD_LIMIT):
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            while chunk := list(islice(reader, PROGRESS_EVERY)):
+                records += chunk
+                if progress is not None:
+                    progress(f"read {file}", len(records), expected)
+        except csv.Error as error:
+            # The header is line 1, so line n holds row n - 1 (multi-line cells aside).
+            raise _unreadable(
+                file,
+                max(reader.line_num - 1, 0),
+                f"File CSV rusak di baris berkas {reader.line_num} dan tidak dapat dibaca "
+                f"({error}).",
+                f"The CSV file is malformed on line {reader.line_num} and cannot be read "
+                f"({error}).",
+            ) from None
+    return records
+
+
+def _header(records: list[list[str]], file: str) -> tuple[int, tuple[str, ...]]:
+    """The position of the first non-blank record and its (normalised) column names."""
+    for index, record in enumerate(records):
+        if _is_blank(record):
+            continue
+        if len(record) == 1 and ";" in record[0]:
+            raise _unreadable(
+                file,
+                0,
+                "Kolom dipisahkan titik koma (;); file CSV harus dipisahkan koma (,). "
+                + _RESAVE_ID,
+                "The columns are separated by semicolons (;); the CSV must use commas (,). "
+                + _RESAVE_EN,
+            )
+        return index, tuple(normalise_header(name) for name in record)
+    raise _unreadable(
+        file,
+        0,
+        "File kosong; baris pertama harus berisi judul kolom.",
+        "The file is empty; its first row must be the header.",
+    )
+
+
+def _is_blank(record: Sequence[str]) -> bool:
+    return not any(cell.strip() for cell in record)
+
+
+def _data_rows(
+    file: str, header: tuple[str, ...], records: list[list[str]], issues: list[ScenarioIssue]
+) -> tuple[list[int], list[list[str]], set[int]]:
+    """Row numbers, rows without the blank ones, and the positions of damaged (ragged) rows.
+
+    Most rows are fine, so one quick pass finds the few that need a closer look.
+    """
+    width = len(header)
+    odd = {
+        index
+        for index, record in enumerate(records)
+        if len(record) != width or not record[0].strip()
+    }
+    if not odd:
+        return list(range(1, len(records) + 1)), records, set()
+    numbers: list[int] = []
+    rows: list[list[str]] = []
+    damaged: set[int] = set()
+    for index, record in enumerate(records):
+        if index in odd:
+            if _is_blank(record):
+                continue
+            record, is_damaged = _odd_row(file, index + 1, width, record, issues)
+            if is_damaged:
+                damaged.add(len(rows))
+        numbers.append(index + 1)
+        rows.append(record)
+    return numbers, rows, damaged
+
+
+def _odd_row(
+    file: str, number: int, width: int, record: list[str], issues: list[ScenarioIssue]
+) -> tuple[list[str], bool]:
+    """The row cut or padded to the header's width, and whether it is damaged."""
+    if len(record) > width and _is_blank(record[width:]):
+        return record[:width], False  # trailing empty cells, as spreadsheets write
+    if len(record) == width:
+        return record, False
+    if max(map(len, record)) <= MAX_CELL_CHARS:
+        # An oversized cell (a quote never closed) is reported instead, as the cause.
+        issues.append(_ragged(file, number, len(record), width))
+    return (record + [""] * width)[:width], True
+
+
+def _ragged(file: str, row: int, found: int, expected: int) -> ScenarioIssue:
+    return ScenarioIssue(
+        file,
+        row,
+        "",
+        f"Baris ini berisi {found} nilai, padahal baris judul memiliki {expected} kolom. "
+        "Periksa koma yang hilang atau berlebih (teks berkoma harus diapit tanda kutip).",
+        f"This row has {found} values but the header has {expected} columns. "
+        "Look for a missing or extra comma (text with commas must be in quotes).",
+    )
+
+
+def _columns(
+    file: str,
+    header: tuple[str, ...],
+    rows: tuple[list[int], list[list[str]], set[int]],
+    id_column: str,
+    issues: list[ScenarioIssue],
+) -> RawTable:
+    """The rows turned into columns; a row with an oversized cell is damaged too."""
+    numbers, records, damaged = rows
+    by_column = list(zip(*records, strict=True)) or [()] * len(header)
+    for name, cells in zip(header, by_column, strict=True):
+        if max(map(len, cells), default=0) > MAX_CELL_CHARS:
+            for position, cell in enumerate(cells):
+                if len(cell) > MAX_CELL_CHARS:
+                    issues.append(oversized_cell(file, numbers[position], name, cell))
+                    damaged.add(position)
+    issues.sort(key=lambda issue: issue.row)
+    if not damaged:
+        return RawTable(file, header, numbers, dict(zip(header, by_column, strict=True)))
+    id_cells = by_column[header.index(id_column)] if id_column in header else None
+    damaged_ids = [
+        (numbers[position], _id_text(id_cells, position)) for position in sorted(damaged)
+    ]
+    kept = [position for position in range(len(records)) if position not in damaged]
+    columns = {
+        name: [cells[position] for position in kept]
+        for name, cells in zip(header, by_column, strict=True)
+    }
+    return RawTable(file, header, [numbers[p] for p in kept], columns, damaged_ids)
+
+
+def _id_text(id_cells: Sequence[str] | None, position: int) -> str:
+    """The id of a damaged row, or "" when there is none to trust."""
+    if id_cells is None or len(id_cells[position]) > MAX_CELL_CHARS:
+        return ""
+    return id_cells[position]
+
+
+_TOML_POSITION: Final = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def read_policy_file(path: Path) -> tuple[Policy, list[ScenarioIssue]]:
+    """The policy in `path`; the defaults when there is no such file."""
+    file = path.name
+    if not path.exists():
+        return Policy(), []
+    try:
+        text = _read_text(path, file)
+        raw = tomllib.loads(text)
+    except _Unreadable as unreadable:
+        return Policy(), [unreadable.issue]
+    except tomllib.TOMLDecodeError as error:
+        return Policy(), [_toml_syntax_issue(file, error)]
+    try:
+        return parse_policy(raw, file), []
+    except ScenarioRefused as refused:
+        return Policy(), list(refused.issues)
+
+
+def _toml_syntax_issue(file: str, error: tomllib.TOMLDecodeError) -> ScenarioIssue:
+    """Name the line of a TOML syntax error (tomllib puts it only in the message)."""
+    position = _TOML_POSITION.search(str(error))
+    line = int(position[1]) if position else 0
+    return ScenarioIssue(
+        file,
+        line,
+        "",
+        f"Penulisan TOML salah di baris {line}: {error}.",
+        f"TOML syntax error on line {line}: {error}.",
+    )
+
+
+def write_scenario_folder(scenario: Scenario, folder: Path) -> None:
+    """The nine CSV files and policy.toml, UTF-8 with `\\n` line ends, byte-for-byte stable."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for spec in TABLES:
+        names = spec.column_names
+        rows = (
+            [format_cell(getattr(record, name)) for name in names]
+            for record in getattr(scenario, spec.name)
+        )
+        _write_csv(folder / spec.file_name, names, rows)
+    (folder / POLICY_FILE).write_text(
+        policy_to_toml(scenario.policy), encoding="utf-8", newline="\n"
+    )
+
+
+def write_issues_csv(issues: Sequence[ScenarioIssue], path: Path) -> None:
+    """errors.csv: one row per issue, columns file,row,column,message,message_en."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = ([i.file, str(i.row), i.column, i.message, i.message_en] for i in issues)
+    _write_csv(path, ISSUE_COLUMNS, rows)
+
+
+def _write_csv(path: Path, header: Sequence[str], rows: Iterator[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
