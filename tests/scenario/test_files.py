@@ -14,7 +14,7 @@ def test_a_missing_file_is_named(scenario_dir: Path) -> None:
     # Employees naming households are not also refused: the table could not be read.
     issue = only_issue(refusal(scenario_dir))
     assert (issue.file, issue.row, issue.column) == ("households.csv", 0, "")
-    assert "The file 'households.csv' is missing." == issue.message_en
+    assert issue.message_en == "The file 'households.csv' is missing."
 
 
 def test_an_empty_file_is_refused(scenario_dir: Path) -> None:
@@ -125,7 +125,9 @@ def test_a_folder_where_a_file_should_be(scenario_dir: Path) -> None:
 
 
 def test_a_toml_syntax_error_names_its_line(scenario_dir: Path) -> None:
-    (scenario_dir / "policy.toml").write_text("[screening]\nmin_berakhlak = 70\nmin_education = D3\n")
+    (scenario_dir / "policy.toml").write_text(
+        "[screening]\nmin_berakhlak = 70\nmin_education = D3\n"
+    )
     issue = only_issue(refusal(scenario_dir))
     assert (issue.file, issue.row) == ("policy.toml", 3)
     assert "TOML syntax error on line 3" in issue.message_en
@@ -151,7 +153,7 @@ def test_policy_and_table_problems_come_together(scenario_dir: Path) -> None:
 def test_a_policy_that_is_not_utf8_is_refused(scenario_dir: Path) -> None:
     (scenario_dir / "policy.toml").write_bytes(b'[allowance]\nend_month = "2025-12" # \xe9\n')
     issue = only_issue(refusal(scenario_dir))
-    assert issue.file == "policy.toml"
+    assert (issue.file, issue.row) == ("policy.toml", 2)  # TOML issues name the line
     assert "not UTF-8" in issue.message_en
 
 
@@ -161,3 +163,11 @@ def test_header_row_numbering_ignores_leading_blank_lines(scenario_dir: Path) ->
     (scenario_dir / "agencies.csv").write_text(text.replace("3.5", "x"), encoding="utf-8")
     issue = only_issue(refusal(scenario_dir))
     assert (issue.row, issue.column) == (2, "spbe_index")
+
+
+def test_a_policy_folder_is_refused(scenario_dir: Path) -> None:
+    (scenario_dir / "policy.toml").unlink()
+    (scenario_dir / "policy.toml").mkdir()
+    issue = only_issue(refusal(scenario_dir))
+    assert (issue.file, issue.row) == ("policy.toml", 0)
+    assert "is a folder" in issue.message_en

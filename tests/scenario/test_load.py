@@ -79,11 +79,10 @@ def test_workbook_round_trip_is_equal(tmp_path: Path) -> None:
     assert load_scenario(book) == scenario
 
 
-def test_progress_is_told_each_step(tmp_path: Path) -> None:
+def test_a_small_scenario_loads_without_progress_noise() -> None:
     steps: list[tuple[str, int, int]] = []
     load_scenario(TINY, progress=lambda step, done, total: steps.append((step, done, total)))
-    assert ("read employees.csv", 9, 9) in steps  # the header is a record too
-    assert ("validate employees", 16, 16) in steps  # one step per column
+    assert steps == []
 
 
 def test_a_path_that_is_neither_folder_nor_workbook_is_refused(tmp_path: Path) -> None:
@@ -102,7 +101,7 @@ def test_a_missing_path_is_refused(tmp_path: Path) -> None:
 
 def test_issues_csv_has_the_agreed_columns(tmp_path: Path) -> None:
     issues = [
-        ScenarioIssue("employees.csv", 3, "nip", "NIP salah, \"x\"", "bad NIP"),
+        ScenarioIssue("employees.csv", 3, "nip", 'NIP salah, "x"', "bad NIP"),
         ScenarioIssue("waves.csv", 0, "", "Tidak ada kloter", "No waves"),
     ]
     path = tmp_path / "out" / "errors.csv"

@@ -14,7 +14,12 @@ from pionir.scenario.model import Month, Policy, PriorityPolicy
 from pionir.scenario.policy_io import parse_policy, policy_to_toml
 from tests.scenario.helpers import only_issue
 
-CONSISTENT = [[1, 3, 5, 7], ["1/3", 1, 3, 5], ["1/5", "1/3", 1, 3], ["1/7", "1/5", "1/3", 1]]
+CONSISTENT: list[list[object]] = [
+    [1, 3, 5, 7],
+    ["1/3", 1, 3, 5],
+    ["1/5", "1/3", 1, 3],
+    ["1/7", "1/5", "1/3", 1],
+]
 # Reciprocal, but function > miniature > digital > function: a circle of judgements.
 INCONSISTENT = [[1, 5, "1/5", 3], ["1/5", 1, 5, 3], [5, "1/5", 1, 3], ["1/3", "1/3", "1/3", 1]]
 
@@ -36,7 +41,12 @@ def test_given_keys_replace_only_their_defaults() -> None:
     )
     assert policy.merit.general == 0.5
     assert policy.merit.technical == 0.25
-    assert policy.allowance.monthly == {"I": 2_000_000, "II": 3_000_000, "III": 4_500_000, "IV": 5_000_000}
+    assert policy.allowance.monthly == {
+        "I": 2_000_000,
+        "II": 3_000_000,
+        "III": 4_500_000,
+        "IV": 5_000_000,
+    }
 
 
 # (raw policy, dotted key, words in the English message)
@@ -64,20 +74,46 @@ BAD_POLICIES = [
         "is not known",
     ),
     ({"screening": {"retirement_age": 58}}, "screening.retirement_age", "must be a table"),
+    ({"screening": {"retirement_age": {}}}, "screening.retirement_age.default", "'default'"),
     ({"screening": {"retire_buffer_months": 1.5}}, "screening.retire_buffer_months", "whole"),
-    ({"screening": {"min_berakhlek": 70}}, "screening.min_berakhlek", "Did you mean 'min_berakhlak'"),
+    (
+        {"screening": {"min_berakhlek": 70}},
+        "screening.min_berakhlek",
+        "Did you mean 'min_berakhlak'",
+    ),
     ({"screning": {}}, "screning", "Did you mean 'screening'"),
     ({"screening": 70}, "screening", "must be a table"),
     ({"merit": {"weights": {"general": -0.1}}}, "merit.weights.general", "at least 0"),
-    ({"merit": {"weights": dict.fromkeys(
-        ["general", "technical", "digital_literacy", "multitasking", "ikn_principles",
-         "berakhlak", "performance"], 0)}}, "merit.weights", "add up to 0"),
+    (
+        {
+            "merit": {
+                "weights": dict.fromkeys(
+                    [
+                        "general",
+                        "technical",
+                        "digital_literacy",
+                        "multitasking",
+                        "ikn_principles",
+                        "berakhlak",
+                        "performance",
+                    ],
+                    0,
+                )
+            }
+        },
+        "merit.weights",
+        "add up to 0",
+    ),
     (
         {"priority": {"weights": {"function": 0, "miniature": 0, "digital": 0, "spbe": 0}}},
         "priority.weights",
         "add up to 0",
     ),
-    ({"priority": {"function_score": {"core": 1.5}}}, "priority.function_score.core", "between 0 and 1"),
+    (
+        {"priority": {"function_score": {"core": 1.5}}},
+        "priority.function_score.core",
+        "between 0 and 1",
+    ),
     ({"planning": {"desk_ratio": 0}}, "planning.desk_ratio", "above 0"),
     ({"planning": {"miniature_min": 2.5}}, "planning.miniature_min", "a whole number"),
     ({"planning": {"miniature_min": -1}}, "planning.miniature_min", "at least 0"),
@@ -161,7 +197,7 @@ def test_default_policy_toml_reads_back_equal_and_looks_like_the_spec() -> None:
     assert parse_policy(tomllib.loads(text), "policy.toml") == Policy()
     assert "[merit.weights]" in text
     assert "min_berakhlak = 70" in text
-    assert 'retirement_age = { jpt = 60, fungsional = 60, default = 58 }' in text
+    assert "retirement_age = { jpt = 60, fungsional = 60, default = 58 }" in text
     assert "monthly = { I = 2_000_000, II = 3_000_000, III = 4_000_000, IV = 5_000_000 }" in text
     assert "pairwise" not in text
 
@@ -183,7 +219,9 @@ def test_a_custom_policy_toml_reads_back_equal() -> None:
     )
     assert policy.priority == PriorityPolicy(
         weights=PriorityPolicy().weights,
-        function_score=MappingProxyType({"core": 1.0, "policy": 0.75, "service": 0.5, "support": 0.1}),
+        function_score=MappingProxyType(
+            {"core": 1.0, "policy": 0.75, "service": 0.5, "support": 0.1}
+        ),
         pairwise=policy.priority.pairwise,
     )
     assert policy.allowance.end_month == Month(2027, 1)

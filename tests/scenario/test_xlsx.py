@@ -47,7 +47,9 @@ def test_the_workbook_looks_right_to_an_operator(book: Path) -> None:
     assert employees["A2"].number_format == "@"
     assert employees["I2"].value == 4  # general, a number
     assert employees.column_dimensions["A"].width == 20
-    policy_rows = {row[0]: row[1] for row in workbook["policy"].iter_rows(min_row=2, values_only=True)}
+    policy_rows = {
+        row[0]: row[1] for row in workbook["policy"].iter_rows(min_row=2, values_only=True)
+    }
     assert policy_rows["screening.min_berakhlak"] == 65
     assert policy_rows["allowance.monthly.III"] == 4_000_000
     assert policy_rows["planning.singles_share"] is True
@@ -127,19 +129,20 @@ def test_a_bad_policy_sheet_value_is_named(book: Path) -> None:
     issue_at(issues, "scenario.xlsx [policy]", sheet.max_row - 1, "screening.min_berakhlak")
 
 
-def test_a_pairwise_matrix_with_high_cr_in_the_sheet_names_cr(book: Path) -> None:
+def _set_policy(book: Path, key: str, value: object) -> None:
     workbook = load_workbook(book)
-    sheet = workbook["policy"]
-    for row in sheet.iter_rows(min_row=2):
-        if row[0].value == "priority.pairwise":
-            row[1].value = "[[1, 5, 0.2, 3], [0.2, 1, 5, 3], [5, 0.2, 1, 3], [1/3, 1/3, 1/3, 1]]"
+    for row in workbook["policy"].iter_rows(min_row=2):
+        if row[0].value == key:
+            row[1].value = value
     workbook.save(book)
-    # 1/3 is not TOML, so the literal is not a list: a plain shape problem.
+
+
+def test_a_pairwise_matrix_with_high_cr_in_the_sheet_names_cr(book: Path) -> None:
+    circle = "[[1, 5, 0.2, 3], [0.2, 1, 5, 3], [5, 0.2, 1, 3], [{0}, {0}, {0}, 1]]"
+    _set_policy(book, "priority.pairwise", circle.format("1/3"))
+    # 1/3 is not TOML, so the text is no list at all: a plain shape problem.
     assert "4x4" in only_issue(refusal(book)).message_en
-    for row in sheet.iter_rows(min_row=2):
-        if row[0].value == "priority.pairwise":
-            row[1].value = '[[1, 5, 0.2, 3], [0.2, 1, 5, 3], [5, 0.2, 1, 3], ["1/3", "1/3", "1/3", 1]]'
-    workbook.save(book)
+    _set_policy(book, "priority.pairwise", circle.format('"1/3"'))
     issue = only_issue(refusal(book))
     assert (issue.file, issue.column) == ("scenario.xlsx [policy]", "priority.pairwise")
     assert "CR = " in issue.message_en
@@ -181,3 +184,24 @@ def test_a_folder_named_xlsx_is_read_as_a_folder(tmp_path: Path) -> None:
     issues = refusal(tmp_path / "odd.xlsx")
     assert len(issues) == 9
     assert all("is missing" in issue.message_en for issue in issues)
+
+
+def test_an_empty_sheet_is_one_issue(book: Path) -> None:
+    workbook = load_workbook(book)
+    del workbook["buildings"]
+    workbook.create_sheet("buildings")
+    workbook.save(book)
+    issue = only_issue(refusal(book))
+    assert (issue.file, issue.row) == ("scenario.xlsx [buildings]", 0)
+    assert "The sheet is empty" in issue.message_en
+
+
+def test_sheet_names_ignore_case_and_header_cells_may_be_typed(book: Path, tiny: Scenario) -> None:
+    workbook = load_workbook(book)
+    units = workbook["units"]
+    units.title = "scratch"  # openpyxl renames "units" to "Units1" when asked directly
+    units.title = "Units"
+    units["A1"] = " UNIT_ID "
+    workbook.save(book)
+    assert "Units" in load_workbook(book, read_only=True).sheetnames
+    assert load_scenario(book) == tiny

@@ -8,6 +8,7 @@ valid (checked like any other); the better one starts the CP-SAT search.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -75,8 +76,11 @@ def _flat_share(candidate: Candidate, instance: PlanningInstance) -> float:
     return 1.0 / max(1, min(t.bedrooms for t in instance.scenario.towers) if instance.scenario.towers else 1)
 
 
-def rounded_plan(instance: PlanningInstance, relaxation: Relaxation) -> Plan | None:
-    """Round the LP: households it moves keep its wave and building; the rest fill by value per flat."""
+def rounded_plan(
+    instance: PlanningInstance, relaxation: Relaxation, buildings: Mapping[str, str]
+) -> Plan | None:
+    """Round the LP: households it moves keep its wave, units the given building; the rest
+    fill by value per flat."""
     wave_count = len(instance.waves)
 
     def lp_turn(candidate: Candidate) -> tuple[int, float, float, str]:
@@ -98,11 +102,15 @@ def rounded_plan(instance: PlanningInstance, relaxation: Relaxation) -> Plan | N
     chosen_ids = {c.household_id for c in chosen}
     rest = sorted((c for c in instance.candidates if c.household_id not in chosen_ids), key=density)
     turns = [(c, waves_for(c)) for c in chosen] + [(c, range(wave_count)) for c in rest]
-    return fill(instance, turns, _buildings_from(instance, relaxation))
+    return fill(instance, turns, buildings)
 
 
-def _buildings_from(instance: PlanningInstance, relaxation: Relaxation) -> dict[str, str]:
-    """Each unit's building: the LP's favourite among those ready when the LP first moves it."""
+def buildings_from(instance: PlanningInstance, relaxation: Relaxation) -> dict[str, str]:
+    """One building per unit from the LP's split.
+
+    Biggest units first, each to the building holding most of its LP movers among those
+    ready when the LP first moves it and with room for all of them; else the roomiest.
+    """
     first_wave: dict[str, int] = {}
     for candidate in instance.candidates:
         shares = relaxation.moves[candidate.household_id]
@@ -110,12 +118,26 @@ def _buildings_from(instance: PlanningInstance, relaxation: Relaxation) -> dict[
         for employee in candidate.employees if used else ():
             unit_id = instance.unit_of_employee[employee.nip]
             first_wave[unit_id] = min(first_wave.get(unit_id, used[0]), used[0])
-    months = {b.building_id: b.ready_month for b in instance.scenario.buildings}
-    chosen = {}
-    for unit_id, k in sorted(first_wave.items()):
-        month = instance.waves[k].month
+    scenario = instance.scenario
+    ratio = scenario.policy.planning.desk_ratio
+    room = {b.building_id: int(b.desks // ratio) for b in scenario.buildings}
+    months = {b.building_id: b.ready_month for b in scenario.buildings}
+    demand = {
+        unit_id: math.ceil(sum(relaxation.building.get(unit_id, {}).values()) - 1e-6)
+        for unit_id in first_wave
+    }
+    chosen: dict[str, str] = {}
+    for unit_id in sorted(first_wave, key=lambda u: (-demand[u], u)):
+        month = instance.waves[first_wave[unit_id]].month
         weights = relaxation.building.get(unit_id, {})
-        ready = [b for b in sorted(weights) if months[b] <= month and weights[b] > 1e-6]
-        if ready:
-            chosen[unit_id] = max(ready, key=lambda b: weights[b])
+        ready = [b for b in sorted(room) if months[b] <= month]
+        fitting = [b for b in ready if room[b] >= demand[unit_id]]
+        if fitting:
+            best = max(fitting, key=lambda b: (round(weights.get(b, 0.0), 6), room[b]))
+        else:
+            # No ready building takes the whole unit: the roomiest one, ready or not; the
+            # LP held to it then decides how many of the unit move, and when.
+            best = max(ready or sorted(room), key=lambda b: (room[b], b))
+        chosen[unit_id] = best
+        room[best] -= demand[unit_id]
     return chosen

@@ -30,6 +30,11 @@ class SolverOptions:
     """
 
     time_limit: float = 60.0
+    # Share of the time limit given to CP-SAT (in deterministic time); the LP and its
+    # rounding take the rest.
+    search_share: float = 0.5
+    # Stop once the plan is proven within this relative gap (0: search until optimal or time).
+    relative_gap: float = 0.0
     seed: int = 0
     workers: int = 4
     wall_limit_factor: float = 3.0

@@ -10,7 +10,7 @@ search through a rounded plan.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,8 +68,16 @@ def _unit_counts(instance: PlanningInstance) -> dict[str, dict[str, int]]:
     return counts
 
 
-def solve_relaxation(instance: PlanningInstance) -> Relaxation | None:
-    """Solve the LP; None when it has no solution (then no plan exists either)."""
+def solve_relaxation(
+    instance: PlanningInstance, buildings: Mapping[str, str] | None = None
+) -> Relaxation | None:
+    """Solve the LP; None when it has no solution.
+
+    Without `buildings` this is the relaxation of the whole model: no solution means no
+    plan exists, and its optimum bounds every plan. With `buildings` (unit -> building)
+    those units are held to one building, which gives a nearly integral solution to
+    round but no longer a bound.
+    """
     lp = _Lp()
     scenario = instance.scenario
     waves = scenario.waves
@@ -94,7 +102,7 @@ def solve_relaxation(instance: PlanningInstance) -> Relaxation | None:
     for k, wave in enumerate(waves):
         lp.row(((x[c.household_id][k], c.members) for c in candidates), upper=wave.seats)
     _housing(lp, instance, x)
-    placed = _offices(lp, instance, movers)
+    placed = _offices(lp, instance, movers, buildings or {})
     _schools(lp, instance, x)
     _quota_and_miniature(lp, instance, movers)
     lp.row(
@@ -159,8 +167,11 @@ def _arrivals(lp: _Lp, per_wave: list[list[tuple[Any, float]]]) -> list[Any]:
 
 
 def _offices(
-    lp: _Lp, instance: PlanningInstance, movers: dict[str, list[list[tuple[Any, float]]]]
-) -> dict[str, dict[str, float]]:
+    lp: _Lp,
+    instance: PlanningInstance,
+    movers: dict[str, list[list[tuple[Any, float]]]],
+    fixed: Mapping[str, str],
+) -> dict[str, dict[str, list[Any]]]:
     """Rule 4 relaxed, disaggregated by building and wave.
 
     m[u, b, k] is the part of unit u's wave-k movers sitting in building b; it exists
@@ -177,11 +188,12 @@ def _offices(
     placed: dict[str, dict[str, list[Any]]] = {}
     for unit_id, per_wave in movers.items():
         cap = float(min(quota[unit_id], instance.movable_count[unit_id]))
-        choice = {b.building_id: lp.var(1.0, f"y{unit_id}_{b.building_id}") for b in usable}
+        allowed = [b for b in usable if unit_id not in fixed or b.building_id == fixed[unit_id]]
+        choice = {b.building_id: lp.var(1.0, f"y{unit_id}_{b.building_id}") for b in allowed}
         lp.row(((y, 1.0) for y in choice.values()), upper=1.0)
         parts: dict[str, list[Any]] = defaultdict(list)
         for k, wave in enumerate(scenario.waves):
-            ready = [b for b in usable if b.ready_month <= wave.month]
+            ready = [b for b in allowed if b.ready_month <= wave.month]
             here = {b.building_id: lp.var(cap, f"m{unit_id}_{b.building_id}_{k}") for b in ready}
             for building_id, part in here.items():
                 parts[building_id].append(part)
@@ -192,7 +204,7 @@ def _offices(
         placed[unit_id] = parts
     for b in usable:
         lp.row(seated[b.building_id], upper=float(int(b.desks // ratio)))
-    return placed  # type: ignore[return-value]
+    return placed
 
 
 def _schools(lp: _Lp, instance: PlanningInstance, x: dict[str, list[Any]]) -> None:

@@ -6,6 +6,7 @@ independent checker.
 
 from __future__ import annotations
 
+import math
 import time
 
 from ortools.sat.python import cp_model
@@ -13,9 +14,14 @@ from ortools.sat.python import cp_model
 from pionir.planner.assemble import plan_from_choices
 from pionir.planner.check import PlanRejected, check_plan, plan_objective
 from pionir.planner.conflicts import diagnose
-from pionir.planner.greedy import greedy_plan, rounded_plan
+from pionir.planner.greedy import buildings_from, greedy_plan, rounded_plan
 from pionir.planner.instance import PlanningInstance
-from pionir.planner.model import RelocationModel, build_model, rounding_slack
+from pionir.planner.model import (
+    RelocationModel,
+    build_model,
+    objective_expression,
+    rounding_slack,
+)
 from pionir.planner.options import OBJECTIVE_SCALE, SolveProgress, SolverOptions
 from pionir.planner.relaxation import Relaxation, solve_relaxation
 from pionir.planner.result import Plan, PlanResult, PlanStatus
@@ -45,8 +51,9 @@ def solver_for(options: SolverOptions) -> cp_model.CpSolver:
     """CP-SAT parameters, deterministic for the same options."""
     solver = cp_model.CpSolver()
     parameters = solver.parameters
-    parameters.max_deterministic_time = options.time_limit
+    parameters.max_deterministic_time = options.time_limit * options.search_share
     parameters.max_time_in_seconds = options.time_limit * options.wall_limit_factor
+    parameters.relative_gap_limit = options.relative_gap
     parameters.random_seed = options.seed
     parameters.num_workers = max(1, options.workers)
     # Interleaved search runs the portfolio in fixed batches: parallel, yet reproducible.
@@ -104,8 +111,14 @@ def add_hint(built: RelocationModel, plan: Plan) -> bool:
 
 def starting_plan(instance: PlanningInstance, relaxation: Relaxation | None) -> Plan | None:
     """The better of the LP rounding and the greedy baseline, or None if neither seats the miniature."""
-    options = [rounded_plan(instance, relaxation)] if relaxation is not None else []
-    options.append(greedy_plan(instance))
+    options = [greedy_plan(instance)]
+    if relaxation is not None:
+        # Hold each unit to one building, solve the LP again, and round that.
+        buildings = buildings_from(instance, relaxation)
+        held = solve_relaxation(instance, buildings)
+        options.append(rounded_plan(instance, relaxation, buildings))
+        if held is not None:
+            options.append(rounded_plan(instance, held, buildings))
     plans = [plan for plan in options if plan is not None]
     if not plans:
         return None
@@ -140,6 +153,18 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
     start_plan = starting_plan(instance, relaxation) if options.use_hint else None
     if start_plan is not None:
         add_hint(built, start_plan)
+        if options.progress is not None and relaxation is not None:
+            options.progress(
+                SolveProgress(
+                    time.perf_counter() - started,
+                    plan_objective(instance.scenario, start_plan),
+                    relaxation.bound,
+                )
+            )
+    if relaxation is not None:
+        # The LP bound, handed to CP-SAT as a valid cut, so its gap is honest from the start.
+        cap = math.floor(relaxation.bound * OBJECTIVE_SCALE + rounding_slack(instance) * OBJECTIVE_SCALE)
+        built.model.add(objective_expression(instance, built.variables) <= cap)
     solver = solver_for(options)
     status = solver.solve(built.model, _ProgressReporter(options))
     stats = {

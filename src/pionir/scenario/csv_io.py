@@ -43,8 +43,8 @@ ISSUE_COLUMNS: Final = ("file", "row", "column", "message", "message_en")
 # with a higher limit lets an oversized cell be named by row and column instead.
 _READ_FIELD_LIMIT: Final = 2**31 - 1
 _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
-_RESAVE_ID: Final = "Simpan ulang file sebagai 'CSV UTF-8 (Comma delimited)'."
-_RESAVE_EN: Final = "Save the file again as 'CSV UTF-8 (Comma delimited)'."
+_RESAVE_ID: Final = "Simpan ulang sebagai UTF-8 (di Excel: 'CSV UTF-8 (Comma delimited)')."
+_RESAVE_EN: Final = "Save it again as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')."
 
 
 class _Unreadable(Exception):
@@ -97,14 +97,14 @@ def read_csv_table(
     return _columns(file, header, rows, spec.id_column, issues), issues
 
 
-def _read_text(path: Path, file: str) -> str:
+def _read_text(path: Path, file: str, *, header_lines: int = 1) -> str:
     """The file decoded as UTF-8 (a BOM is fine); anything else is refused."""
     if path.is_dir():
         raise _unreadable(
             file,
             0,
-            f"'{file}' adalah folder, bukan file CSV.",
-            f"'{file}' is a folder, not a CSV file.",
+            f"'{file}' adalah folder, bukan file.",
+            f"'{file}' is a folder, not a file.",
         )
     try:
         data = path.read_bytes()
@@ -129,16 +129,16 @@ def _read_text(path: Path, file: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise _not_utf8(file, data, error) from None
+        raise _not_utf8(file, data, error, header_lines) from None
 
 
-def _not_utf8(file: str, data: bytes, error: UnicodeDecodeError) -> _Unreadable:
-    """Name the row of the first undecodable byte: the header is line 1, row 1 is line 2."""
+def _not_utf8(file: str, data: bytes, error: UnicodeDecodeError, header_lines: int) -> _Unreadable:
+    """Name the row of the first undecodable byte: after `header_lines`, line n is row n."""
     line = data.count(b"\n", 0, error.start) + 1
     byte = data[error.start : error.start + 1].hex().upper()
     return _unreadable(
         file,
-        line - 1,
+        max(line - header_lines, 0),
         f"File bukan UTF-8: byte 0x{byte} di baris berkas {line} tidak dapat dibaca "
         f"(mungkin Latin-1/Windows-1252). {_RESAVE_ID}",
         f"The file is not UTF-8: byte 0x{byte} on line {line} cannot be read "
@@ -164,7 +164,7 @@ def _records(text: str, file: str, progress: Progress | None) -> list[list[str]]
         try:
             while chunk := list(islice(reader, PROGRESS_EVERY)):
                 records += chunk
-                if progress is not None:
+                if progress is not None and expected >= PROGRESS_EVERY:
                     progress(f"read {file}", len(records), expected)
         except csv.Error as error:
             # The header is line 1, so line n holds row n - 1 (multi-line cells aside).
@@ -309,7 +309,7 @@ def read_policy_file(path: Path) -> tuple[Policy, list[ScenarioIssue]]:
     if not path.exists():
         return Policy(), []
     try:
-        text = _read_text(path, file)
+        text = _read_text(path, file, header_lines=0)
         raw = tomllib.loads(text)
     except _Unreadable as unreadable:
         return Policy(), [unreadable.issue]

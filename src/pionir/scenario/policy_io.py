@@ -258,11 +258,12 @@ def _retirement_age(
 ) -> Mapping[str, int]:
     """Retirement age by position type, with `default` for the types not listed."""
     key = "screening.retirement_age"
-    if _lookup(raw, key) is _MISSING:
+    value = _lookup(raw, key)
+    if value is _MISSING:
         return default
     ages = reader.table(raw, key, (*POSITION_TYPES, "default"))
-    if not ages:
-        return default
+    if not isinstance(value, Mapping):
+        return default  # reader.table has said it must be a table
     if "default" not in ages:
         reader.refuse(
             _join(key, "default"),

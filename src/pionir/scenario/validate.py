@@ -39,6 +39,7 @@ from pionir.scenario.tables import (
 Progress = Callable[[str, int, int], None]
 """Told (step, done, total) now and then while large inputs are read and checked."""
 
+# Tables shorter than this are checked too fast to be worth telling about.
 PROGRESS_EVERY: Final = 20_000
 
 # How a table's rows are called in messages when another table names them.
@@ -134,12 +135,18 @@ class _Issues:
     def add(self, file: str, row: int, column: str, message: str, message_en: str) -> None:
         self.found.append(ScenarioIssue(file, row, column, message, message_en))
 
-    def sort_since(self, start: int, spec: TableSpec) -> None:
-        """Put a table's issues in reading order: by row, then by column."""
-        order = {name: index for index, name in enumerate(spec.column_names)}
-        self.found[start:] = sorted(
-            self.found[start:], key=lambda issue: (issue.row, order.get(issue.column, -1))
-        )
+    def sort(self, tables: Mapping[str, RawTable]) -> None:
+        """Put the issues in reading order: table by table, then by row, then by column."""
+        files = {tables[spec.name].file: spec for spec in TABLES if spec.name in tables}
+        position = {spec.name: index for index, spec in enumerate(TABLES)}
+
+        def order(issue: ScenarioIssue) -> tuple[int, int, int]:
+            spec = files[issue.file]
+            columns = spec.column_names
+            column = columns.index(issue.column) if issue.column in columns else -1
+            return position[spec.name], issue.row, column
+
+        self.found.sort(key=order)
 
 
 def validate_tables(
@@ -159,12 +166,11 @@ def validate_tables(
     for spec in TABLES:
         raw = tables.get(spec.name)
         if raw is not None and _header_is_complete(spec, raw, issues):
-            start = len(issues.found)
             checked[spec.name] = _check_table(spec, raw, issues, progress)
-            issues.sort_since(start, spec)
     _check_references(checked, issues)
     _check_household_members(checked, issues)
     _check_wave_months(checked, issues)
+    issues.sort(tables)
     scenario = None
     if not issues.found and all(spec.name in checked for spec in TABLES):
         scenario = _build_scenario(checked, policy)
@@ -213,20 +219,12 @@ def _check_table(
     values: dict[str, list[Any]] = {}
     for done, column in enumerate(spec.columns, 1):
         values[column.name] = _parse_column(raw, column, issues)
-        if progress is not None:
+        if progress is not None and len(raw.row_numbers) >= PROGRESS_EVERY:
             progress(f"validate {spec.name}", done, len(spec.columns))
     table = _CheckedTable(spec, raw.file, raw.row_numbers, values, {}, ids_broken=False)
     _register_ids(table, raw.damaged, issues)
     if spec.name == "employees":
         _check_employee_nips(table, issues)
-    if spec.name == "waves" and not raw.row_numbers and not raw.damaged:
-        issues.add(
-            raw.file,
-            0,
-            "",
-            "Tidak ada kloter; paling sedikit satu kloter diperlukan.",
-            "There are no waves; at least one wave is needed.",
-        )
     return table
 
 
@@ -265,13 +263,14 @@ def _register_ids(table: _CheckedTable, damaged: list[tuple[int, str]], issues: 
     ]
     # Reversed, so that for a repeated id the first row is the one kept.
     table.ids = dict(reversed(readable))
+    has_duplicates = len(table.ids) < len(readable)
     for row, cell in damaged:
         if cell.strip():
             table.ids.setdefault(cell.strip(), row)
     table.ids_broken = len(readable) < len(table.row_numbers) or any(
         not cell.strip() for _, cell in damaged
     )
-    if len(table.ids) == len(readable) + len(damaged):
+    if not has_duplicates:
         return
     for row_id, row in readable:
         first_row = table.ids[row_id]
@@ -459,10 +458,21 @@ def _rows(rows: list[int]) -> str:
 
 
 def _check_wave_months(checked: Mapping[str, _CheckedTable], issues: _Issues) -> None:
-    """Hard rule: kloter months strictly increase in file order."""
+    """Hard rule: there is a kloter, and kloter months strictly increase in file order.
+
+    Screening needs the last wave's month, so a scenario without waves has no meaning.
+    """
     waves = checked.get("waves")
     if waves is None:
         return
+    if not waves.row_numbers and not waves.ids and not waves.ids_broken:
+        issues.add(
+            waves.file,
+            0,
+            "",
+            "Tidak ada kloter; paling sedikit satu kloter diperlukan.",
+            "There are no waves; at least one wave is needed.",
+        )
     previous: Month | None = None
     for row, month in zip(waves.row_numbers, waves.values["month"], strict=True):
         if month is BAD:

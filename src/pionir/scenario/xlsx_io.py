@@ -14,7 +14,7 @@ import io
 import tomllib
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -38,6 +38,7 @@ from pionir.scenario.tables import (
     normalise_header,
 )
 from pionir.scenario.validate import (
+    PROGRESS_EVERY,
     Progress,
     RawTable,
     oversized_cell,
@@ -111,8 +112,10 @@ def _read_sheets(
             issues.append(_missing_sheet(label, spec.name))
             continue
         sheet = workbook[sheets[spec.name]]
-        tables[spec.name], table_issues = _read_table_sheet(sheet, spec, label, progress)
+        table, table_issues = _read_table_sheet(sheet, spec, label, progress)
         issues += table_issues
+        if table is not None:
+            tables[spec.name] = table
     policy_sheet = sheets.get(POLICY_SHEET)
     raw_policy = [] if policy_sheet is None else list(_sheet_rows(workbook[policy_sheet]))
     return tables, raw_policy, issues
@@ -187,7 +190,7 @@ def _is_blank(values: Sequence[Any]) -> bool:
 
 def _read_table_sheet(
     sheet: Any, spec: TableSpec, label: str, progress: Progress | None
-) -> tuple[RawTable, list[ScenarioIssue]]:
+) -> tuple[RawTable | None, list[ScenarioIssue]]:
     """The sheet's cells as text by column; row 1 is the row under the header row."""
     issues: list[ScenarioIssue] = []
     rows = _sheet_rows(sheet)
@@ -202,10 +205,9 @@ def _read_table_sheet(
                 "The sheet is empty; its first row must be the header.",
             )
         )
-        return RawTable(label, (), [], {}), issues
-    numbers, records, damaged = _data_rows(label, rows, header_index, len(header), issues)
-    if progress is not None:
-        progress(f"read {label}", len(records), len(records))
+        return None, issues
+    tell = _progress_teller(progress, f"read {label}", sheet.max_row or 0)
+    numbers, records, damaged = _data_rows(label, rows, header_index, len(header), issues, tell)
     by_column = list(zip(*records, strict=True)) or [()] * len(header)
     kinds = {column.name: column.kind for column in spec.columns}
     columns: dict[str, list[str]] = {}
@@ -217,6 +219,19 @@ def _read_table_sheet(
             _check_unnamed(label, cells, numbers, damaged, issues)
     issues.sort(key=lambda issue: issue.row)
     return _without_damaged(label, header, numbers, columns, damaged, spec.id_column), issues
+
+
+def _progress_teller(
+    progress: Progress | None, step: str, total: int
+) -> Callable[[int], None] | None:
+    """Tells `progress` how far a large sheet is read; openpyxl takes most of the time."""
+    if progress is None or total < PROGRESS_EVERY:
+        return None
+
+    def tell(done: int) -> None:
+        progress(step, done, total)
+
+    return tell
 
 
 def _header(rows: Iterator[tuple[Any, ...]]) -> tuple[int, tuple[str, ...]]:
@@ -240,6 +255,7 @@ def _data_rows(
     header_index: int,
     width: int,
     issues: list[ScenarioIssue],
+    tell: Callable[[int], None] | None,
 ) -> tuple[list[int], list[tuple[Any, ...]], set[int]]:
     """Non-blank rows cut to the header's width, their numbers, and the damaged positions."""
     numbers: list[int] = []
@@ -247,6 +263,8 @@ def _data_rows(
     damaged: set[int] = set()
     padding = (None,) * width
     for index, values in enumerate(rows, header_index + 1):
+        if tell is not None and index % PROGRESS_EVERY == 0:
+            tell(index)
         first = values[0] if values else None
         if (first is None or first == "") and _is_blank(values):
             continue
@@ -378,12 +396,11 @@ def _policy_from_rows(
         issue = _place(nested, key, _policy_value(key, value), label, number + 1)
         if issue is not None:
             issues.append(issue)
-    if issues:
-        return Policy(), issues
     try:
-        return parse_policy(nested, label), []
+        policy = parse_policy(nested, label)
     except ScenarioRefused as refused:
-        return Policy(), list(refused.issues)
+        return Policy(), issues + list(refused.issues)
+    return (Policy(), issues) if issues else (policy, [])
 
 
 def _policy_value(key: str, value: object) -> object:
