@@ -26,7 +26,9 @@ from pionir.scenario.model import (
 )
 
 
-def make_nip(birth: date, gender: str, sequence: int, appointed: tuple[int, int] = (2015, 3)) -> str:
+def make_nip(
+    birth: date, gender: str, sequence: int, appointed: tuple[int, int] = (2015, 3)
+) -> str:
     """A valid NIP for the given birth date and gender."""
     digit = "1" if gender == "L" else "2"
     return f"{birth:%Y%m%d}{appointed[0]:04d}{appointed[1]:02d}{digit}{sequence:03d}"
@@ -41,12 +43,8 @@ class ScenarioBuilder:
     positions: list[Position] = field(default_factory=list)
     employees: list[Employee] = field(default_factory=list)
     households: list[Household] = field(default_factory=list)
-    towers: list[Tower] = field(
-        default_factory=lambda: [Tower("T1", Month(2024, 7), 50, 3)]
-    )
-    buildings: list[Building] = field(
-        default_factory=lambda: [Building("B1", Month(2024, 7), 500)]
-    )
+    towers: list[Tower] = field(default_factory=lambda: [Tower("T1", Month(2024, 7), 50, 3)])
+    buildings: list[Building] = field(default_factory=lambda: [Building("B1", Month(2024, 7), 500)])
     facilities: list[Facility] = field(
         default_factory=lambda: [
             Facility("S1", "school", Month(2024, 7), 200),
@@ -75,9 +73,7 @@ class ScenarioBuilder:
         }
         values.update(changes)
         self.units.append(Unit(**values))
-        self.positions.append(
-            Position(f"P-{unit_id}", unit_id, "Analis", position_type, 2, 2)
-        )
+        self.positions.append(Position(f"P-{unit_id}", unit_id, "Analis", position_type, 2, 2))
         return unit_id
 
     def household(

@@ -88,8 +88,12 @@ def _load(path: Path, reporter: Reporter, errors_out: Path | None) -> Scenario:
 
 @app.command()
 def validate(
-    scenario: Annotated[Path, typer.Argument(help="Folder CSV atau berkas .xlsx / CSV folder or .xlsx")],
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")] = False,
+    scenario: Annotated[
+        Path, typer.Argument(help="Folder CSV atau berkas .xlsx / CSV folder or .xlsx")
+    ],
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")
+    ] = False,
 ) -> None:
     """Periksa skenario tanpa merencanakan / check a scenario without planning."""
     loaded = _load(scenario, Reporter(quiet), None)
@@ -152,14 +156,23 @@ def print_summary(summary: dict[str, Any], out_dir: Path) -> None:
 
 @app.command()
 def plan(
-    scenario: Annotated[Path, typer.Argument(help="Folder CSV atau berkas .xlsx / CSV folder or .xlsx")],
+    scenario: Annotated[
+        Path, typer.Argument(help="Folder CSV atau berkas .xlsx / CSV folder or .xlsx")
+    ],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder hasil / output folder")],
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Batas waktu pencarian (detik) / search limit (s)")
+        float,
+        typer.Option(
+            "--time-limit", min=0.1, help="Batas waktu pencarian (detik) / search limit (s)"
+        ),
     ] = 60.0,
     seed: Annotated[int, typer.Option("--seed", help="Benih acak solver / solver seed")] = 0,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Thread solver / solver threads")] = 4,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Thread solver / solver threads")
+    ] = 4,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")
+    ] = False,
 ) -> None:
     """Rencanakan pemindahan / plan the relocation: who moves in which wave, flat and office."""
     reporter = Reporter(quiet)
@@ -167,7 +180,9 @@ def plan(
     reporter.step(
         f"merencanakan / planning {len(loaded.employees):,} ASN, batas waktu / time limit {time_limit:g}s"
     )
-    options = SolverOptions(time_limit=time_limit, seed=seed, workers=workers, progress=reporter.solve)
+    options = SolverOptions(
+        time_limit=time_limit, seed=seed, workers=workers, progress=reporter.solve
+    )
     try:
         report = plan_scenario(loaded, options)
     except PlanRejected as rejected:
@@ -180,21 +195,31 @@ def plan(
     if report.result.status == PlanStatus.INFEASIBLE:
         raise typer.Exit(EXIT_INFEASIBLE)
     if report.result.plan is None:
-        err.print("Tidak ada rencana dalam batas waktu; naikkan --time-limit / no plan in time; raise --time-limit")
+        err.print(
+            "Tidak ada rencana dalam batas waktu; naikkan --time-limit / no plan in time; raise --time-limit"
+        )
         raise typer.Exit(EXIT_NO_PLAN)
 
 
 @app.command("demo-data")
 def demo_data(
     out_dir: Annotated[Path, typer.Argument(help="Folder tujuan / target folder")],
-    scale: Annotated[float, typer.Option("--scale", min=0.01, help="1 = 11.916 ASN (2024), 3 ≈ 33.000")] = 1.0,
+    scale: Annotated[
+        float, typer.Option("--scale", min=0.01, help="1 = 11.916 ASN (2024), 3 ≈ 33.000")
+    ] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="Benih acak / random seed")] = 2024,
-    xlsx: Annotated[bool, typer.Option("--xlsx", help="Juga tulis buku kerja / also write a workbook")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")] = False,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Juga tulis buku kerja / also write a workbook")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")
+    ] = False,
 ) -> None:
     """Tulis skenario demo realistis 2024 / write the realistic 2024 demo scenario."""
     reporter = Reporter(quiet)
-    reporter.step(f"membuat skenario demo / generating demo scenario (scale {scale:g}, seed {seed})")
+    reporter.step(
+        f"membuat skenario demo / generating demo scenario (scale {scale:g}, seed {seed})"
+    )
     scenario = generate_demo(scale=scale, seed=seed, progress=reporter.count)
     write_scenario_folder(scenario, out_dir)
     if xlsx:

@@ -56,11 +56,13 @@ def write_plan(report: RunReport, out: Path) -> None:
     assert plan is not None
     scenario = report.instance.scenario
     outcome = {e.nip: e.outcome for e in report.explanations}
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for employee in scenario.employees:
         placement = plan.placements.get(employee.household_id)
         if placement is None:
-            rows.append((employee.nip, employee.household_id, "", "", "", "", 0, outcome[employee.nip]))
+            rows.append(
+                (employee.nip, employee.household_id, "", "", "", "", 0, outcome[employee.nip])
+            )
             continue
         unit_id = report.instance.unit_of_employee[employee.nip]
         rows.append(
@@ -111,8 +113,12 @@ def summary_dict(report: RunReport) -> dict[str, Any]:
         "movers": sum(len(c.employees) for c in moving),
         "households_moved": len(moving),
         "persons_moved": sum(c.members for c in moving),
-        "by_wave": {u.wave_id: {"employees": u.employees, "persons": u.persons} for u in report.usage},
-        "housing_units_used": len({(p.housing.tower_id, p.housing.unit_no) for p in plan.placements.values()})
+        "by_wave": {
+            u.wave_id: {"employees": u.employees, "persons": u.persons} for u in report.usage
+        },
+        "housing_units_used": len(
+            {(p.housing.tower_id, p.housing.unit_no) for p in plan.placements.values()}
+        )
         if plan
         else 0,
         "allowance_total": sum(u.allowance for u in report.usage),

@@ -22,7 +22,14 @@ from pionir.planner.solve import solve
 from pionir.planner.usage import wave_usage
 from pionir.scenario.model import Scenario
 
-RUN_FILES = ("priorities.csv", "screening.csv", "plan.csv", "explanations.csv", "summary.json", "errors.csv")
+RUN_FILES = (
+    "priorities.csv",
+    "screening.csv",
+    "plan.csv",
+    "explanations.csv",
+    "summary.json",
+    "errors.csv",
+)
 
 
 def plan_scenario(scenario: Scenario, options: SolverOptions) -> RunReport:

@@ -34,7 +34,8 @@ def _scenario() -> Scenario:
 def _plan(**placements: tuple[int, str, int]) -> Plan:
     return Plan(
         placements={
-            h: Placement(h, wave, HousingUnit(tower, unit)) for h, (wave, tower, unit) in placements.items()
+            h: Placement(h, wave, HousingUnit(tower, unit))
+            for h, (wave, tower, unit) in placements.items()
         },
         building_of_unit={"U1": "B2"},
     )
@@ -72,7 +73,8 @@ def test_each_broken_rule_is_found(change: dict[str, tuple[int, str, int]], rule
 def test_seats_are_checked() -> None:
     scenario = _with_miniature_min(_scenario(), 0)
     plan = replace(
-        _plan(H001=(0, "T1", 1), H002=(0, "T1", 1), H003=(0, "T1", 2)), building_of_unit={"U1": "B1"}
+        _plan(H001=(0, "T1", 1), H002=(0, "T1", 1), H003=(0, "T1", 2)),
+        building_of_unit={"U1": "B1"},
     )
     assert check_plan(scenario, plan) == []
     crowded = replace(scenario, waves=(Wave("K1", Month(2024, 7), 2), scenario.waves[1]))
@@ -123,8 +125,14 @@ def test_objective_counts_priority_merit_and_earliness() -> None:
     b.unit("U1", function="core", miniature=True, digital_readiness=5)
     b.agencies = [replace(b.agencies[0], spbe_index=5.0)]
     b.household(
-        general=5, technical=5, digital_literacy=100, multitasking=100, ikn_principles=100,
-        berakhlak=100, performance="sangat_baik", birth_date=date(1990, 1, 1),
+        general=5,
+        technical=5,
+        digital_literacy=100,
+        multitasking=100,
+        ikn_principles=100,
+        berakhlak=100,
+        performance="sangat_baik",
+        birth_date=date(1990, 1, 1),
     )
     scenario = b.build()
     first = _plan(H001=(0, "T1", 1))

@@ -25,7 +25,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     wave_count = draw(st.integers(1, 3))
     waves = [Wave(f"K{i + 1}", MONTHS[i * 2], draw(st.integers(0, 12))) for i in range(wave_count)]
     towers = [
-        Tower(f"T{i}", draw(st.sampled_from(MONTHS)), draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+        Tower(
+            f"T{i}", draw(st.sampled_from(MONTHS)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+        )
         for i in range(draw(st.integers(0, 3)))
     ]
     buildings = [
@@ -91,4 +93,6 @@ def test_plans_pass_the_checker_and_beat_greedy(scenario: Scenario) -> None:
     explanations, _ = explain(instance, result.plan)
     assert [e.nip for e in explanations] == [e.nip for e in scenario.employees]
     moving = {e.nip for e in explanations if e.outcome == "moves"}
-    assert all((e.household_id in result.plan.placements) == (e.nip in moving) for e in scenario.employees)
+    assert all(
+        (e.household_id in result.plan.placements) == (e.nip in moving) for e in scenario.employees
+    )

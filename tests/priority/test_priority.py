@@ -55,7 +55,9 @@ def test_ahp_consistent_matrix_gives_its_weights() -> None:
 
 
 def test_ahp_saaty_example_is_acceptable() -> None:
-    result = ahp_weights([[1, 3, 5, 7], [1 / 3, 1, 3, 5], [1 / 5, 1 / 3, 1, 3], [1 / 7, 1 / 5, 1 / 3, 1]])
+    result = ahp_weights(
+        [[1, 3, 5, 7], [1 / 3, 1, 3, 5], [1 / 5, 1 / 3, 1, 3], [1 / 7, 1 / 5, 1 / 3, 1]]
+    )
     assert result.consistency_ratio < 0.10
     assert result.weights[0] > result.weights[1] > result.weights[2] > result.weights[3]
 

@@ -83,7 +83,7 @@ def test_retirement_cutoff_is_first_day_after_buffer() -> None:
     ],
 )
 def test_retirement_boundary(birth: date, retiring: bool) -> None:
-    eligible, reasons = _screen_one("pelaksana", birth_date=birth)
+    _, reasons = _screen_one("pelaksana", birth_date=birth)
     assert ("retiring" in reasons) == retiring
 
 
@@ -95,28 +95,42 @@ def test_29_february_birthday_retires_on_28_february_before_a_1_march_cutoff() -
     assert next(iter(screen(b.build()).values())).reasons == ("retiring",)
 
 
-@pytest.mark.parametrize(("position_type", "retiring"), [("fungsional", False), ("jpt", False),
-                                                         ("pelaksana", True), ("pengawas", True)])
+@pytest.mark.parametrize(
+    ("position_type", "retiring"),
+    [("fungsional", False), ("jpt", False), ("pelaksana", True), ("pengawas", True)],
+)
 def test_retirement_age_by_position_type(position_type: str, retiring: bool) -> None:
     # 58 in 2024, 60 in 2026: only the 58-year positions retire before 2025-09-01.
-    eligible, reasons = _screen_one(position_type, birth_date=date(1966, 1, 1))
+    _, reasons = _screen_one(position_type, birth_date=date(1966, 1, 1))
     assert ("retiring" in reasons) == retiring
 
 
 def test_merit_formula() -> None:
     b = ScenarioBuilder()
     b.household(
-        general=5, technical=5, digital_literacy=100, multitasking=100,
-        ikn_principles=100, berakhlak=100, performance="sangat_baik",
+        general=5,
+        technical=5,
+        digital_literacy=100,
+        multitasking=100,
+        ikn_principles=100,
+        berakhlak=100,
+        performance="sangat_baik",
     )
     b.household(
-        general=3, technical=4, digital_literacy=70, multitasking=60,
-        ikn_principles=80, berakhlak=90, performance="baik",
+        general=3,
+        technical=4,
+        digital_literacy=70,
+        multitasking=60,
+        ikn_principles=80,
+        berakhlak=90,
+        performance="baik",
     )
     scenario = b.build()
     best, other = (merit(e, scenario.policy.merit) for e in scenario.employees)
     assert best == pytest.approx(100.0)
-    expected = 100 * (0.2 * 0.6 + 0.25 * 0.8 + 0.15 * 0.7 + 0.1 * 0.6 + 0.1 * 0.8 + 0.1 * 0.9 + 0.1 * 0.8)
+    expected = 100 * (
+        0.2 * 0.6 + 0.25 * 0.8 + 0.15 * 0.7 + 0.1 * 0.6 + 0.1 * 0.8 + 0.1 * 0.9 + 0.1 * 0.8
+    )
     assert other == pytest.approx(expected)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from pionir.priority.score import rank_units
 from pionir.planner.result import HousingUnit, Plan
+from pionir.priority.score import rank_units
 from pionir.scenario.model import Month, Scenario, grade_group
 from pionir.screening.screen import screen
 
@@ -123,9 +123,9 @@ def check_offices(scenario: Scenario, plan: Plan) -> Iterator[str]:
             yield f"rule 4: unit {unit_id} has movers but no office building"
             continue
         seated[building.building_id] += 1
-        if 0 <= placement.wave_index < len(scenario.waves):
-            if building.ready_month > scenario.waves[placement.wave_index].month:
-                yield f"rule 4: building {building.building_id} is not ready for {employee.nip}"
+        in_range = 0 <= placement.wave_index < len(scenario.waves)
+        if in_range and building.ready_month > scenario.waves[placement.wave_index].month:
+            yield f"rule 4: building {building.building_id} is not ready for {employee.nip}"
     for building_id, count in seated.items():
         capacity = int(buildings[building_id].desks // ratio)
         if count > capacity:
@@ -142,7 +142,9 @@ def check_schools(scenario: Scenario, plan: Plan) -> Iterator[str]:
     for k, wave in enumerate(scenario.waves):
         pupils += arriving[k]
         capacity = sum(
-            f.capacity for f in scenario.facilities if f.kind == "school" and f.ready_month <= wave.month
+            f.capacity
+            for f in scenario.facilities
+            if f.kind == "school" and f.ready_month <= wave.month
         )
         if pupils > capacity:
             yield f"rule 5: {pupils} pupils by wave {wave.wave_id}, school places {capacity}"
@@ -229,6 +231,14 @@ def plan_objective(scenario: Scenario, plan: Plan) -> float:
         if placement is None:
             continue
         k = placement.wave_index + 1
-        factor = 1 + earliness if wave_count == 1 else 1 + earliness * (wave_count - k) / (wave_count - 1)
-        total += priority[unit_of_position[employee.position_id]] * screening[employee.nip].merit * factor
+        factor = (
+            1 + earliness
+            if wave_count == 1
+            else 1 + earliness * (wave_count - k) / (wave_count - 1)
+        )
+        total += (
+            priority[unit_of_position[employee.position_id]]
+            * screening[employee.nip].merit
+            * factor
+        )
     return total

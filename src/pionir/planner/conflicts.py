@@ -46,12 +46,8 @@ def minimal_conflict(instance: PlanningInstance, options: SolverOptions) -> list
     if not infeasible:
         return None
     conflict = sorted(by_index[i] for i in core if i in by_index) or keys
-    checks = 0
-    for key in list(conflict):
-        if checks >= MAX_CHECKS:
-            break
+    for key in list(conflict)[:MAX_CHECKS]:
         trial = [k for k in conflict if k != key]
-        checks += 1
         still, _ = _infeasible(built.model, [literals[k] for k in trial], options.seed)
         if still:
             conflict = trial
@@ -63,10 +59,9 @@ def describe(key: str, instance: PlanningInstance) -> Message:
     scenario = instance.scenario
     kind, _, ident = key.partition(":")
     waves = scenario.waves
-    if kind in {"seats", "housing", "school", "health"}:
-        wave = waves[int(ident)]
-        label = f"kloter {wave.wave_id} ({wave.month})"
-        label_en = f"wave {wave.wave_id} ({wave.month})"
+    wave = waves[int(ident)] if kind in {"seats", "housing", "school", "health"} else waves[0]
+    label = f"kloter {wave.wave_id} ({wave.month})"
+    label_en = f"wave {wave.wave_id} ({wave.month})"
     if kind == "seats":
         return (
             f"Aturan 2 (kursi angkutan): {label} hanya memiliki {wave.seats} kursi.",
@@ -82,16 +77,18 @@ def describe(key: str, instance: PlanningInstance) -> Message:
         )
     if kind == "school":
         places = sum(
-            f.capacity for f in scenario.facilities if f.kind == "school" and f.ready_month <= wave.month
+            f.capacity
+            for f in scenario.facilities
+            if f.kind == "school" and f.ready_month <= wave.month
         )
         return (
             f"Aturan 5 (sekolah): pada {label} hanya tersedia {places} kursi sekolah.",
             f"Rule 5 (schools): by {label_en} only {places} school places are ready.",
         )
     if kind == "health":
-        first = earliest_health_month(scenario)
-        when = str(first) if first else "tidak ada"
-        when_en = str(first) if first else "none"
+        health_from = earliest_health_month(scenario)
+        when = str(health_from) if health_from else "tidak ada"
+        when_en = str(health_from) if health_from else "none"
         return (
             f"Aturan 6 (kesehatan): rumah tangga yang membutuhkan layanan kesehatan tidak dapat "
             f"berangkat pada {label}; fasilitas kesehatan pertama siap: {when}.",
@@ -122,16 +119,18 @@ def describe(key: str, instance: PlanningInstance) -> Message:
         required = min(
             scenario.policy.planning.miniature_min, unit.quota, instance.movable_count.get(ident, 0)
         )
-        first = waves[0]
+        opening = waves[0]
         return (
             f"Aturan 8 (miniatur pemerintahan): unit kerja {unit.name} ({ident}) harus memindahkan "
-            f"sedikitnya {required} pegawai pada kloter pertama {first.wave_id} ({first.month}).",
+            f"sedikitnya {required} pegawai pada kloter pertama {opening.wave_id} ({opening.month}).",
             f"Rule 8 (miniature government): work unit {unit.name} ({ident}) must move at least "
-            f"{required} employees in the first wave {first.wave_id} ({first.month}).",
+            f"{required} employees in the first wave {opening.wave_id} ({opening.month}).",
         )
     budget = scenario.policy.allowance.budget
     return (
-        f"Aturan 9 (anggaran): anggaran tunjangan pionir Rp{budget:,} tidak mencukupi.".replace(",", "."),
+        f"Aturan 9 (anggaran): anggaran tunjangan pionir Rp{budget:,} tidak mencukupi.".replace(
+            ",", "."
+        ),
         f"Rule 9 (budget): the pioneer allowance budget of Rp{budget:,} is not enough.",
     )
 

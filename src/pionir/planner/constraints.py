@@ -90,7 +90,9 @@ def housing_ready_and_shared(
     # Households moving in each wave, per kind, as small integer variables: the cumulative
     # rules then read six numbers instead of every household again for every wave.
     arriving = {
-        kind: [model.new_int_var(0, len(instance.candidates), f"n{kind}{k}") for k in range(wave_count)]
+        kind: [
+            model.new_int_var(0, len(instance.candidates), f"n{kind}{k}") for k in range(wave_count)
+        ]
         for kind in ("family", "L", "P")
     }
     for k in range(wave_count):

@@ -15,6 +15,7 @@ from typing import Final
 from pionir.planner.instance import PlanningInstance
 from pionir.planner.ledger import BLOCKING_CODES, CapacityLedger
 from pionir.planner.result import Plan
+from pionir.scenario.model import Employee
 from pionir.screening.rules import REASON_TEXT
 
 BLOCKING_TEXT: Final[dict[str, tuple[str, str]]] = {
@@ -23,7 +24,10 @@ BLOCKING_TEXT: Final[dict[str, tuple[str, str]]] = {
     "housing": ("unit hunian siap sudah terisi", "the ready flats are taken"),
     "schools": ("kursi sekolah penuh", "the school places are full"),
     "quota": ("kuota unit kerja sudah terpenuhi", "the work unit's quota is reached"),
-    "office": ("tidak ada meja di gedung kantor unit", "no desk left in the unit's office building"),
+    "office": (
+        "tidak ada meja di gedung kantor unit",
+        "no desk left in the unit's office building",
+    ),
     "budget": ("anggaran tunjangan pionir habis", "the pioneer allowance budget is spent"),
 }
 
@@ -52,88 +56,134 @@ def load_plan(instance: PlanningInstance, plan: Plan) -> CapacityLedger:
     return ledger
 
 
-def explain(
+def _blocked(
     instance: PlanningInstance, plan: Plan
-) -> tuple[list[Explanation], dict[str, dict[str, int]]]:
-    """Every employee's explanation, and per wave how many left-behind households each capacity blocks."""
-    scenario = instance.scenario
+) -> tuple[dict[str, tuple[int, tuple[str, ...]]], dict[str, dict[str, int]]]:
+    """For each movable household left behind, its least-blocked wave and what blocks it there;
+    and per wave, how many such households each capacity blocks."""
     ledger = load_plan(instance, plan)
-    waves = scenario.waves
+    waves = instance.waves
     binding: dict[str, Counter[str]] = {w.wave_id: Counter() for w in waves}
-    blocked_by: dict[str, tuple[int, list[str]]] = {}
+    blocked_by: dict[str, tuple[int, tuple[str, ...]]] = {}
     for candidate in instance.candidates:
         if candidate.household_id in plan.placements:
             continue
-        attempts = [(k, ledger.blocking(candidate, k)) for k in range(len(waves))]
-        for k, codes in attempts:
-            binding[waves[k].wave_id].update(codes)
+        attempts = [(k, tuple(ledger.blocking(candidate, k))) for k in range(len(waves))]
+        for k, found in attempts:
+            binding[waves[k].wave_id].update(found)
         blocked_by[candidate.household_id] = min(attempts, key=lambda a: (len(a[1]), a[0]))
-    screening = instance.screening
-    ineligible_housemate: dict[str, str] = {}
-    for employee in scenario.employees:
-        if not screening[employee.nip].eligible:
-            ineligible_housemate.setdefault(employee.household_id, employee.nip)
-    explanations = []
-    for employee in scenario.employees:
-        unit_id = instance.unit_of_employee[employee.nip]
-        placement = plan.placements.get(employee.household_id)
-        result = screening[employee.nip]
-        if placement is not None:
-            wave = waves[placement.wave_index]
-            flat = placement.housing
-            building = plan.building_of_unit.get(unit_id, "-")
-            codes: tuple[str, ...] = ()
-            outcome = "moves"
-            text_id = (
-                f"Pindah pada kloter {wave.wave_id} ({wave.month}); hunian {flat.tower_id} "
-                f"unit {flat.unit_no}; kantor {building}."
-            )
-            text_en = (
-                f"Moves in wave {wave.wave_id} ({wave.month}); flat {flat.tower_id} "
-                f"unit {flat.unit_no}; office {building}."
-            )
-        elif not result.eligible:
-            outcome, codes = "ineligible", result.reasons
-            text_id = "Tidak memenuhi syarat: " + "; ".join(REASON_TEXT[c][0] for c in codes) + "."
-            text_en = "Not eligible: " + "; ".join(REASON_TEXT[c][1] for c in codes) + "."
-        elif not result.movable:
-            outcome, codes = "household_ineligible", ("household_ineligible",)
-            other = ineligible_housemate.get(employee.household_id, "-")
-            text_id = (
-                f"Memenuhi syarat, tetapi anggota rumah tangga {employee.household_id} (NIP {other}) "
-                "tidak; rumah tangga pindah utuh atau tidak sama sekali."
-            )
-            text_en = (
-                f"Eligible, but household member NIP {other} is not; a household moves whole "
-                "or not at all."
-            )
-        else:
-            outcome = "not_selected"
-            k, blocking = blocked_by[employee.household_id]
-            wave = waves[k]
-            codes = tuple(blocking) or ("lower_priority",)
-            if blocking:
-                text_id = (
-                    f"Memenuhi syarat, tidak terangkut: bahkan pada kloter terbaiknya ({wave.wave_id}) "
-                    + "; ".join(BLOCKING_TEXT[c][0] for c in blocking)
-                    + "."
-                )
-                text_en = (
-                    f"Eligible, not placed: even in the best wave for them ({wave.wave_id}) "
-                    + "; ".join(BLOCKING_TEXT[c][1] for c in blocking)
-                    + "."
-                )
-            else:
-                text_id = (
-                    "Memenuhi syarat; kapasitas masih ada tetapi pencarian belum menempatkan "
-                    "(rencana belum terbukti optimal)."
-                )
-                text_en = "Eligible; capacity remains but the search did not place them (plan not proven optimal)."
-        explanations.append(
-            Explanation(employee.nip, employee.household_id, unit_id, outcome, codes, text_id, text_en)
-        )
-    binding_summary = {
+    summary = {
         wave_id: {code: counts[code] for code in BLOCKING_CODES if counts[code]}
         for wave_id, counts in binding.items()
     }
-    return explanations, binding_summary
+    return blocked_by, summary
+
+
+def _moving(instance: PlanningInstance, plan: Plan, employee: Employee) -> Explanation:
+    placement = plan.placements[employee.household_id]
+    unit_id = instance.unit_of_employee[employee.nip]
+    wave = instance.waves[placement.wave_index]
+    flat = placement.housing
+    building = plan.building_of_unit.get(unit_id, "-")
+    return Explanation(
+        employee.nip,
+        employee.household_id,
+        unit_id,
+        "moves",
+        (),
+        f"Pindah pada kloter {wave.wave_id} ({wave.month}); hunian {flat.tower_id} "
+        f"unit {flat.unit_no}; kantor {building}.",
+        f"Moves in wave {wave.wave_id} ({wave.month}); flat {flat.tower_id} "
+        f"unit {flat.unit_no}; office {building}.",
+    )
+
+
+def _ineligible(instance: PlanningInstance, employee: Employee) -> Explanation:
+    codes = instance.screening[employee.nip].reasons
+    return Explanation(
+        employee.nip,
+        employee.household_id,
+        instance.unit_of_employee[employee.nip],
+        "ineligible",
+        codes,
+        "Tidak memenuhi syarat: " + "; ".join(REASON_TEXT[c][0] for c in codes) + ".",
+        "Not eligible: " + "; ".join(REASON_TEXT[c][1] for c in codes) + ".",
+    )
+
+
+def _housemate_ineligible(
+    instance: PlanningInstance, employee: Employee, housemate: str
+) -> Explanation:
+    return Explanation(
+        employee.nip,
+        employee.household_id,
+        instance.unit_of_employee[employee.nip],
+        "household_ineligible",
+        ("household_ineligible",),
+        f"Memenuhi syarat, tetapi anggota rumah tangga {employee.household_id} (NIP {housemate}) "
+        "tidak; rumah tangga pindah utuh atau tidak sama sekali.",
+        f"Eligible, but household member NIP {housemate} is not; a household moves whole "
+        "or not at all.",
+    )
+
+
+def _not_selected(
+    instance: PlanningInstance, employee: Employee, wave_index: int, blocking: tuple[str, ...]
+) -> Explanation:
+    wave = instance.waves[wave_index]
+    if blocking:
+        text_id = (
+            f"Memenuhi syarat, tidak terangkut: bahkan pada kloter terbaiknya ({wave.wave_id}) "
+            + "; ".join(BLOCKING_TEXT[c][0] for c in blocking)
+            + "."
+        )
+        text_en = (
+            f"Eligible, not placed: even in the best wave for them ({wave.wave_id}) "
+            + "; ".join(BLOCKING_TEXT[c][1] for c in blocking)
+            + "."
+        )
+    else:
+        text_id = (
+            "Memenuhi syarat; kapasitas masih ada tetapi pencarian belum menempatkan "
+            "(rencana belum terbukti optimal)."
+        )
+        text_en = (
+            "Eligible; capacity remains but the search did not place them "
+            "(plan not proven optimal)."
+        )
+    return Explanation(
+        employee.nip,
+        employee.household_id,
+        instance.unit_of_employee[employee.nip],
+        "not_selected",
+        blocking or ("lower_priority",),
+        text_id,
+        text_en,
+    )
+
+
+def explain(
+    instance: PlanningInstance, plan: Plan
+) -> tuple[list[Explanation], dict[str, dict[str, int]]]:
+    """Every employee's explanation, and per wave how many left-behind households each
+    capacity blocks (the capacities that bind)."""
+    blocked_by, binding = _blocked(instance, plan)
+    screening = instance.screening
+    housemate: dict[str, str] = {}
+    for employee in instance.scenario.employees:
+        if not screening[employee.nip].eligible:
+            housemate.setdefault(employee.household_id, employee.nip)
+    explanations = []
+    for employee in instance.scenario.employees:
+        if employee.household_id in plan.placements:
+            explanations.append(_moving(instance, plan, employee))
+        elif not screening[employee.nip].eligible:
+            explanations.append(_ineligible(instance, employee))
+        elif not screening[employee.nip].movable:
+            explanations.append(
+                _housemate_ineligible(instance, employee, housemate[employee.household_id])
+            )
+        else:
+            wave_index, blocking = blocked_by[employee.household_id]
+            explanations.append(_not_selected(instance, employee, wave_index, blocking))
+    return explanations, binding

@@ -73,7 +73,9 @@ def _flat_share(candidate: Candidate, instance: PlanningInstance) -> float:
     """How much of a flat the household takes: a whole one, or a bedroom when singles share."""
     if candidate.single_gender is None:
         return 1.0
-    return 1.0 / max(1, min(t.bedrooms for t in instance.scenario.towers) if instance.scenario.towers else 1)
+    return 1.0 / max(
+        1, min(t.bedrooms for t in instance.scenario.towers) if instance.scenario.towers else 1
+    )
 
 
 def rounded_plan(

@@ -41,7 +41,9 @@ class FlatPool:
         """
         month = self.instance.waves[wave_index].month
         ready = [c for c in self.instance.housing_classes if c.ready_month <= month]
-        ready.sort(key=lambda c: (-c.bedrooms if prefer_bedrooms == "most" else c.bedrooms, c.ready_month))
+        ready.sort(
+            key=lambda c: (-c.bedrooms if prefer_bedrooms == "most" else c.bedrooms, c.ready_month)
+        )
         for housing_class in ready:
             for tower in housing_class.towers:
                 start = self._cursor.get(tower.tower_id, 1)
@@ -67,9 +69,7 @@ class FlatPool:
         return flat
 
 
-def assign_flats(
-    instance: PlanningInstance, waves_of: dict[str, int]
-) -> dict[str, HousingUnit]:
+def assign_flats(instance: PlanningInstance, waves_of: dict[str, int]) -> dict[str, HousingUnit]:
     """Flats for the moving households (household_id -> wave index), wave by wave."""
     by_wave: dict[int, list[Candidate]] = defaultdict(list)
     for candidate in instance.candidates:
@@ -84,5 +84,7 @@ def assign_flats(
                 flats[candidate.household_id] = pool.house_family(wave_index)
         for candidate in movers:
             if candidate.single_gender is not None:
-                flats[candidate.household_id] = pool.house_single(wave_index, candidate.single_gender)
+                flats[candidate.household_id] = pool.house_single(
+                    wave_index, candidate.single_gender
+                )
     return flats

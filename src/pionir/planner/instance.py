@@ -7,8 +7,8 @@ households, each with the waves it may use and its value and allowance per wave.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from pionir.priority.score import UnitPriority, rank_units
 from pionir.scenario.model import Employee, Month, Scenario, Tower, Wave, grade_group

@@ -52,7 +52,11 @@ class CapacityLedger:
             sum(t.units for t in scenario.towers if t.ready_month <= w.month) for w in waves
         ]
         self.school_places = [
-            sum(f.capacity for f in scenario.facilities if f.kind == "school" and f.ready_month <= w.month)
+            sum(
+                f.capacity
+                for f in scenario.facilities
+                if f.kind == "school" and f.ready_month <= w.month
+            )
             for w in waves
         ]
         # With mixed towers the smallest flat is assumed for singles: safe, if cautious.
@@ -100,7 +104,8 @@ class CapacityLedger:
             b
             for b in options
             if b.ready_month <= month
-            and self.desks_used[b.building_id] + extra[b.building_id] + count <= int(b.desks // ratio)
+            and self.desks_used[b.building_id] + extra[b.building_id] + count
+            <= int(b.desks // ratio)
         ]
         if not fitting:
             return None
@@ -111,11 +116,13 @@ class CapacityLedger:
         roomy = [
             b
             for b in fitting
-            if self.desks_used[b.building_id] + extra[b.building_id] + expected <= int(b.desks // ratio)
+            if self.desks_used[b.building_id] + extra[b.building_id] + expected
+            <= int(b.desks // ratio)
         ]
         pool = roomy or fitting
         best = min(
-            pool, key=lambda b: (int(b.desks // ratio) - self.desks_used[b.building_id], b.ready_month)
+            pool,
+            key=lambda b: (int(b.desks // ratio) - self.desks_used[b.building_id], b.ready_month),
         )
         return best.building_id
 

@@ -135,7 +135,8 @@ def _housing(lp: _Lp, instance: PlanningInstance, x: dict[str, list[Any]]) -> No
     kinds = ("family", "L", "P")
     flats = {
         (kind, c, k): lp.var(
-            0.0 if housing_class.ready_month > wave.month else housing_class.units, f"f{kind}{c}_{k}"
+            0.0 if housing_class.ready_month > wave.month else housing_class.units,
+            f"f{kind}{c}_{k}",
         )
         for kind in kinds
         for c, housing_class in enumerate(classes)
@@ -150,7 +151,9 @@ def _housing(lp: _Lp, instance: PlanningInstance, x: dict[str, list[Any]]) -> No
     for kind in kinds:
         size = {c: (1 if kind == "family" else h.bedrooms) for c, h in enumerate(classes)}
         of_kind = [c for c in instance.candidates if (c.single_gender or "family") == kind]
-        arrivals = _arrivals(lp, [[(x[c.household_id][k], 1.0) for c in of_kind] for k in range(len(waves))])
+        arrivals = _arrivals(
+            lp, [[(x[c.household_id][k], 1.0) for c in of_kind] for k in range(len(waves))]
+        )
         for k in range(len(waves)):
             capacity = [(flats[(kind, c, k)], float(size[c])) for c in range(len(classes))]
             lp.row([*capacity, *((a, -1.0) for a in arrivals[: k + 1])], lower=0.0)
@@ -198,7 +201,11 @@ def _offices(
             for building_id, part in here.items():
                 parts[building_id].append(part)
                 seated[building_id].append((part, 1.0))
-            lp.row([*((v, 1.0) for v in here.values()), *((v, -c) for v, c in per_wave[k])], lower=0.0, upper=0.0)
+            lp.row(
+                [*((v, 1.0) for v in here.values()), *((v, -c) for v, c in per_wave[k])],
+                lower=0.0,
+                upper=0.0,
+            )
         for building_id, part_list in parts.items():
             lp.row([*((v, 1.0) for v in part_list), (choice[building_id], -cap)], upper=0.0)
         placed[unit_id] = parts
@@ -215,7 +222,10 @@ def _schools(lp: _Lp, instance: PlanningInstance, x: dict[str, list[Any]]) -> No
         return
     pupils = _arrivals(
         lp,
-        [[(x[c.household_id][k], float(c.children)) for c in with_children] for k in range(len(instance.waves))],
+        [
+            [(x[c.household_id][k], float(c.children)) for c in with_children]
+            for k in range(len(instance.waves))
+        ],
     )
     for k, wave in enumerate(instance.waves):
         capacity = sum(f.capacity for f in schools if f.ready_month <= wave.month)

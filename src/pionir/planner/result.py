@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Mapping
+from enum import StrEnum
 
 
-class PlanStatus(str, Enum):
+class PlanStatus(StrEnum):
     """Whether a plan exists and whether it is proven best."""
 
     OPTIMAL = "optimal"

@@ -27,7 +27,7 @@ from pionir.planner.relaxation import Relaxation, solve_relaxation
 from pionir.planner.result import Plan, PlanResult, PlanStatus
 
 
-class _ProgressReporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _ProgressReporter(cp_model.CpSolverSolutionCallback):
     """Reports each improving plan's objective and the current bound."""
 
     def __init__(self, options: SolverOptions) -> None:
@@ -61,7 +61,9 @@ def solver_for(options: SolverOptions) -> cp_model.CpSolver:
     return solver
 
 
-def extract_plan(instance: PlanningInstance, built: RelocationModel, solver: cp_model.CpSolver) -> Plan:
+def extract_plan(
+    instance: PlanningInstance, built: RelocationModel, solver: cp_model.CpSolver
+) -> Plan:
     variables = built.variables
     waves_of = {
         household_id: k
@@ -96,7 +98,7 @@ def add_hint(built: RelocationModel, plan: Plan) -> bool:
             decided.append((y, int(plan.building_of_unit.get(unit_id) == building_id)))
     for variable, value in decided:
         fixed.add(fixed.get_int_var_from_proto_index(variable.index) == value)
-    fixed.clear_objective()
+    fixed.clear_objective()  # type: ignore[no-untyped-call]
     completion = cp_model.CpSolver()
     completion.parameters.num_workers = 1
     completion.parameters.max_deterministic_time = 10.0
@@ -125,7 +127,9 @@ def starting_plan(instance: PlanningInstance, relaxation: Relaxation | None) -> 
     return max(plans, key=lambda plan: plan_objective(instance.scenario, plan))
 
 
-def _infeasible_result(instance: PlanningInstance, options: SolverOptions, started: float) -> PlanResult:
+def _infeasible_result(
+    instance: PlanningInstance, options: SolverOptions, started: float
+) -> PlanResult:
     messages = diagnose(instance, options)
     return PlanResult(
         status=PlanStatus.INFEASIBLE,
@@ -163,7 +167,9 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
             )
     if relaxation is not None:
         # The LP bound, handed to CP-SAT as a valid cut, so its gap is honest from the start.
-        cap = math.floor(relaxation.bound * OBJECTIVE_SCALE + rounding_slack(instance) * OBJECTIVE_SCALE)
+        cap = math.floor(
+            relaxation.bound * OBJECTIVE_SCALE + rounding_slack(instance) * OBJECTIVE_SCALE
+        )
         built.model.add(objective_expression(instance, built.variables) <= cap)
     solver = solver_for(options)
     status = solver.solve(built.model, _ProgressReporter(options))

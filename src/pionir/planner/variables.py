@@ -64,7 +64,9 @@ def create_variables(model: cp_model.CpModel, instance: PlanningInstance) -> Pla
     usable = [b for b in instance.scenario.buildings if b.ready_month <= last_month]
     for unit_id in unit_ids_with_candidates(instance):
         cap = instance.movable_count[unit_id]
-        building[unit_id] = {b.building_id: model.new_bool_var(f"y{unit_id}_{b.building_id}") for b in usable}
+        building[unit_id] = {
+            b.building_id: model.new_bool_var(f"y{unit_id}_{b.building_id}") for b in usable
+        }
         desks[unit_id] = {
             b.building_id: model.new_int_var(0, cap, f"d{unit_id}_{b.building_id}") for b in usable
         }
@@ -75,5 +77,7 @@ def create_variables(model: cp_model.CpModel, instance: PlanningInstance) -> Pla
             top = housing_class.units
             family_flats[(c_index, k)] = model.new_int_var(0, top, f"hf{c_index}_{k}")
             for gender in ("L", "P"):
-                single_flats[(gender, c_index, k)] = model.new_int_var(0, top, f"hs{gender}{c_index}_{k}")
+                single_flats[(gender, c_index, k)] = model.new_int_var(
+                    0, top, f"hs{gender}{c_index}_{k}"
+                )
     return PlanVariables(moves, building, desks, family_flats, single_flats)

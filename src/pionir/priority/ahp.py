@@ -7,8 +7,9 @@ together (Saaty: CR below 0.10 is acceptable).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Sequence
+from typing import Final
 
 import numpy as np
 

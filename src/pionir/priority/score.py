@@ -6,8 +6,8 @@ given; ranks are 1 for the highest priority, ties broken by unit_id.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from pionir.priority.ahp import ahp_weights
 from pionir.scenario.model import PRIORITY_CRITERIA, PriorityPolicy, Scenario, Unit

@@ -8,10 +8,11 @@ planner only reads them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Final
 
 FUNCTIONS: Final = ("core", "policy", "service", "support")
 POSITION_TYPES: Final = ("jpt", "administrator", "pengawas", "fungsional", "pelaksana")

@@ -116,7 +116,10 @@ REASON_TEXT: Final[dict[str, tuple[str, str]]] = {
         "kompetensi teknis di bawah syarat jabatan",
         "technical competency below the position's requirement",
     ),
-    "digital_literacy_low": ("literasi digital di bawah ambang", "digital literacy below threshold"),
+    "digital_literacy_low": (
+        "literasi digital di bawah ambang",
+        "digital literacy below threshold",
+    ),
     "multitasking_low": ("kemampuan multitasking di bawah ambang", "multitasking below threshold"),
     "ikn_principles_low": (
         "penguasaan prinsip IKN di bawah ambang",
