@@ -6,6 +6,7 @@ Exit status: 0 done, 2 scenario or policy refused, 3 no plan can obey the rules,
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,7 +37,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# Wide enough for the per-wave table when the output is a file or a pipe.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
 
 
 class Reporter:
@@ -122,15 +124,15 @@ def print_summary(summary: dict[str, Any], out_dir: Path) -> None:
         )
         table = Table(title="Per kloter / per wave")
         for header in (
-            "Kloter / wave",
-            "Bulan / month",
+            "Kloter\nwave",
+            "Bulan\nmonth",
             "ASN",
-            "Jiwa / seats",
-            "Hunian / flats",
-            "Sekolah / schools",
-            "Kapasitas mengikat / binding",
+            "Jiwa/kursi\nseats",
+            "Hunian\nflats",
+            "Sekolah\nschools",
+            "Mengikat\nbinding",
         ):
-            table.add_column(header)
+            table.add_column(header, no_wrap=True)
         for wave in summary["capacity_by_wave"]:
             binding = summary["binding"].get(wave["wave_id"], {})
             table.add_row(
@@ -140,7 +142,8 @@ def print_summary(summary: dict[str, Any], out_dir: Path) -> None:
                 f"{wave['persons']:,}/{wave['seats']:,}",
                 f"{wave['flats_used']:,}/{wave['flats_ready']:,}",
                 f"{wave['pupils']:,}/{wave['school_places']:,}",
-                ", ".join(f"{code} ({count:,})" for code, count in binding.items()) or "-",
+                # The capacities that keep most eligible households out, biggest first.
+                ", ".join(sorted(binding, key=lambda code: -binding[code])[:3]) or "-",
             )
         out.print(table)
         screening = summary["screening"]

@@ -24,9 +24,11 @@ class SolveProgress:
 class SolverOptions:
     """How long and how to search.
 
-    The search is bounded in deterministic time (CP-SAT's work units, close to
-    seconds on this kind of machine) so that the same scenario and options give
-    the same plan; `wall_limit_factor` keeps a wall-clock safety net on top.
+    CP-SAT's search is bounded in deterministic time (its work units, close to
+    seconds on this kind of machine) so that the same scenario and options give the
+    same plan, and by the wall-clock time left. When the clock, not the work budget,
+    stops a search that was still improving, two runs may differ; on small scenarios
+    the search ends proven optimal long before either limit.
     """
 
     time_limit: float = 60.0
@@ -37,6 +39,9 @@ class SolverOptions:
     relative_gap: float = 0.0
     seed: int = 0
     workers: int = 4
-    wall_limit_factor: float = 3.0
+    # CP-SAT's wall-clock cap, as a multiple of the time left after the LP phase.
+    wall_limit_factor: float = 1.0
+    # Models with more variables than this skip CP-SAT's presolve (see solve.py).
+    presolve_up_to: int = 20_000
     use_hint: bool = True
     progress: Callable[[SolveProgress], None] | None = None

@@ -30,10 +30,10 @@ from pionir.planner.result import Plan, PlanResult, PlanStatus
 class _ProgressReporter(cp_model.CpSolverSolutionCallback):
     """Reports each improving plan's objective and the current bound."""
 
-    def __init__(self, options: SolverOptions) -> None:
+    def __init__(self, options: SolverOptions, started: float) -> None:
         super().__init__()
         self._options = options
-        self._start = time.perf_counter()
+        self._start = started
 
     def on_solution_callback(self) -> None:
         if self._options.progress is None:
@@ -172,7 +172,15 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
         )
         built.model.add(objective_expression(instance, built.variables) <= cap)
     solver = solver_for(options)
-    status = solver.solve(built.model, _ProgressReporter(options))
+    # The LP and rounding have used part of the limit; CP-SAT gets what is left on the
+    # clock (its deterministic budget still caps it, which is what keeps runs repeatable).
+    remaining = options.time_limit - (time.perf_counter() - started)
+    solver.parameters.max_time_in_seconds = max(1.0, remaining * options.wall_limit_factor)
+    if len(built.model.proto.variables) > options.presolve_up_to:
+        # On large models CP-SAT's presolve spends the whole budget before the search
+        # starts; from a good starting plan, searching at once improves it sooner.
+        solver.parameters.cp_model_presolve = False
+    status = solver.solve(built.model, _ProgressReporter(options, started))
     stats = {
         "variables": float(len(built.model.proto.variables)),
         "constraints": float(len(built.model.proto.constraints)),
@@ -194,7 +202,7 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
         raise PlanRejected(violations)
     objective = plan_objective(instance.scenario, plan)
     bounds = [objective_upper_bound(instance)]
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         bounds.append(solver.best_objective_bound / OBJECTIVE_SCALE + rounding_slack(instance))
     if relaxation is not None:
         bounds.append(relaxation.bound)
