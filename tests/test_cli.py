@@ -454,8 +454,10 @@ def test_quiet_prints_no_progress(tmp_path: Path) -> None:
 
 
 def test_console_script_runs(tmp_path: Path) -> None:
-    script = shutil.which("pionir") or str(Path(sys.executable).parent / "pionir")
-    assert Path(script).exists(), script
+    # The script next to this interpreter first: a `pionir` elsewhere on PATH is not ours.
+    beside = Path(sys.executable).parent / "pionir"
+    script = str(beside) if beside.exists() else shutil.which("pionir")
+    assert script is not None, "the pionir console script is not installed"
 
     helped = subprocess.run(
         [script, "--help"], capture_output=True, text=True, timeout=60, check=False
@@ -475,3 +477,23 @@ def test_console_script_runs(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr + missing.stdout
     assert "nowhere" in missing.stderr
+
+
+def test_refused_run_removes_an_earlier_plan(tmp_path: Path) -> None:
+    """After a refusal OUT holds errors.csv only, never a stale plan from an earlier run."""
+    out = tmp_path / "out"
+    good = CliRunner().invoke(app, ["plan", str(TINY), "--out", str(out), "--quiet"])
+    assert good.exit_code == 0
+    assert (out / "plan.csv").exists()
+    broken = tmp_path / "broken"
+    shutil.copytree(TINY, broken)
+    employees = broken / "employees.csv"
+    text = employees.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    row = text[1].split(",")
+    row[header.index("gender")] = "X"
+    text[1] = ",".join(row)
+    employees.write_text("\n".join(text) + "\n", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["plan", str(broken), "--out", str(out), "--quiet"])
+    assert refused.exit_code == 2
+    assert sorted(p.name for p in out.iterdir()) == ["errors.csv"]

@@ -19,7 +19,7 @@ from pionir.outputs import summary_dict
 from pionir.planner.check import PlanRejected
 from pionir.planner.options import SolveProgress, SolverOptions
 from pionir.planner.result import PlanStatus
-from pionir.run import plan_scenario, write_run
+from pionir.run import RUN_FILES, plan_scenario, write_run
 from pionir.scenario.csv_io import write_issues_csv, write_scenario_folder
 from pionir.scenario.demo import generate_demo
 from pionir.scenario.errors import ScenarioRefused
@@ -79,10 +79,13 @@ def _load(path: Path, reporter: Reporter, errors_out: Path | None) -> Scenario:
             err.print(str(issue), markup=False)
         err.print(
             f"[bold red]Skenario ditolak: {len(refused.issues)} masalah / "
-            f"scenario refused: {len(refused.issues)} problems[/bold red]"
+            f"scenario refused: {len(refused.issues)} problem(s)[/bold red]"
         )
         if errors_out is not None:
             errors_out.mkdir(parents=True, exist_ok=True)
+            # An earlier run's plan must not pass for the answer to this refused scenario.
+            for name in RUN_FILES:
+                (errors_out / name).unlink(missing_ok=True)
             write_issues_csv(list(refused.issues), errors_out / "errors.csv")
             err.print(f"Daftar masalah / problem list: {errors_out / 'errors.csv'}")
         raise typer.Exit(EXIT_REFUSED) from None

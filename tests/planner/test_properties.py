@@ -12,6 +12,7 @@ from pionir.planner.explain import explain
 from pionir.planner.greedy import greedy_plan
 from pionir.planner.instance import prepare
 from pionir.planner.options import SolverOptions
+from pionir.planner.relaxation import solve_relaxation
 from pionir.planner.result import PlanStatus
 from pionir.planner.solve import solve
 from pionir.scenario.model import Building, Facility, Month, Scenario, Tower, Wave
@@ -72,7 +73,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     return b.build()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_plans_pass_the_checker_and_beat_greedy(scenario: Scenario) -> None:
     instance = prepare(scenario)
@@ -88,6 +89,9 @@ def test_plans_pass_the_checker_and_beat_greedy(scenario: Scenario) -> None:
     assert result.plan is not None
     assert check_plan(scenario, result.plan) == []
     assert result.bound >= result.objective - 1e-6
+    relaxation = solve_relaxation(instance)
+    assert relaxation is not None, "a scenario with a plan has a feasible relaxation"
+    assert relaxation.bound >= result.objective - 1e-6
     if baseline is not None and result.status == PlanStatus.OPTIMAL:
         assert result.objective >= plan_objective(scenario, baseline) - 1e-3
     explanations, _ = explain(instance, result.plan)
