@@ -68,15 +68,21 @@ def _unit_counts(instance: PlanningInstance) -> dict[str, dict[str, int]]:
     return counts
 
 
-def solve_relaxation(
-    instance: PlanningInstance, buildings: Mapping[str, str] | None = None
-) -> Relaxation | None:
-    """Solve the LP; None when it has no solution.
+class RelaxationInfeasible(Exception):
+    """The relaxation has no solution, so no plan exists either."""
 
-    Without `buildings` this is the relaxation of the whole model: no solution means no
-    plan exists, and its optimum bounds every plan. With `buildings` (unit -> building)
-    those units are held to one building, which gives a nearly integral solution to
-    round but no longer a bound.
+
+def solve_relaxation(
+    instance: PlanningInstance,
+    buildings: Mapping[str, str] | None = None,
+    time_limit: float | None = None,
+) -> Relaxation | None:
+    """Solve the LP; None when it was not solved within `time_limit` seconds.
+
+    Without `buildings` this is the relaxation of the whole model: its optimum bounds
+    every plan, and when it is infeasible (RelaxationInfeasible) no plan exists. With
+    `buildings` (unit -> building) those units are held to one building, which gives a
+    nearly integral solution to round but no longer a bound.
     """
     lp = _Lp()
     scenario = instance.scenario
@@ -115,7 +121,12 @@ def solve_relaxation(
             objective.SetCoefficient(x[c.household_id][k], c.value[k])
     objective.SetMaximization()
     lp.solver.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
-    if lp.solver.Solve() != pywraplp.Solver.OPTIMAL:
+    if time_limit is not None:
+        lp.solver.SetTimeLimit(max(1, int(time_limit * 1000)))
+    status = lp.solver.Solve()
+    if status == pywraplp.Solver.INFEASIBLE and not buildings:
+        raise RelaxationInfeasible
+    if status != pywraplp.Solver.OPTIMAL:
         return None
     bound = objective.Value()
     return Relaxation(

@@ -23,8 +23,12 @@ from pionir.planner.model import (
     rounding_slack,
 )
 from pionir.planner.options import OBJECTIVE_SCALE, SolveProgress, SolverOptions
-from pionir.planner.relaxation import Relaxation, solve_relaxation
+from pionir.planner.relaxation import Relaxation, RelaxationInfeasible, solve_relaxation
 from pionir.planner.result import Plan, PlanResult, PlanStatus
+
+# Share of the time (left) that each LP may take; the LP phase is what makes large
+# plans good, so it gets most of the limit.
+LP_SHARE = 0.6
 
 
 class _ProgressReporter(cp_model.CpSolverSolutionCallback):
@@ -111,13 +115,15 @@ def add_hint(built: RelocationModel, plan: Plan) -> bool:
     return True
 
 
-def starting_plan(instance: PlanningInstance, relaxation: Relaxation | None) -> Plan | None:
+def starting_plan(
+    instance: PlanningInstance, relaxation: Relaxation | None, held_limit: float | None = None
+) -> Plan | None:
     """The better of the LP rounding and the greedy baseline, or None if neither seats the miniature."""
     options = [greedy_plan(instance)]
     if relaxation is not None:
         # Hold each unit to one building, solve the LP again, and round that.
         buildings = buildings_from(instance, relaxation)
-        held = solve_relaxation(instance, buildings)
+        held = solve_relaxation(instance, buildings, held_limit)
         options.append(rounded_plan(instance, relaxation, buildings))
         if held is not None:
             options.append(rounded_plan(instance, held, buildings))
@@ -149,12 +155,17 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
     searches from the better of that plan and the greedy one, and proves what it can.
     """
     started = time.perf_counter()
-    relaxation = solve_relaxation(instance) if options.use_hint else None
-    if options.use_hint and relaxation is None:
-        # The relaxation admits no solution, so neither does the plan model.
-        return _infeasible_result(instance, options, started)
+    relaxation = None
+    if options.use_hint:
+        try:
+            relaxation = solve_relaxation(instance, time_limit=options.time_limit * LP_SHARE)
+        except RelaxationInfeasible:
+            return _infeasible_result(instance, options, started)
     built = build_model(instance)
-    start_plan = starting_plan(instance, relaxation) if options.use_hint else None
+    start_plan = None
+    if options.use_hint:
+        left = options.time_limit - (time.perf_counter() - started)
+        start_plan = starting_plan(instance, relaxation, max(1.0, left * LP_SHARE))
     if start_plan is not None:
         add_hint(built, start_plan)
         if options.progress is not None and relaxation is not None:
