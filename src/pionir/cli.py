@@ -176,6 +176,16 @@ def plan(
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Thread solver / solver threads")
     ] = 4,
+    gap: Annotated[
+        float,
+        typer.Option(
+            "--gap",
+            min=0.0,
+            max=1.0,
+            help="Berhenti bila terbukti sedekat ini ke batas (0 = buktikan optimal) / "
+            "stop once proven this close to the bound (0 = prove optimal)",
+        ),
+    ] = 1e-4,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")
     ] = False,
@@ -187,7 +197,11 @@ def plan(
         f"merencanakan / planning {len(loaded.employees):,} ASN, batas waktu / time limit {time_limit:g}s"
     )
     options = SolverOptions(
-        time_limit=time_limit, seed=seed, workers=workers, progress=reporter.solve
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        relative_gap=gap,
+        progress=reporter.solve,
     )
     try:
         report = plan_scenario(loaded, options)

@@ -35,8 +35,9 @@ class SolverOptions:
     # Share of the time limit given to CP-SAT (in deterministic time); the LP and its
     # rounding take the rest.
     search_share: float = 0.5
-    # Stop once the plan is proven within this relative gap (0: search until optimal or time).
-    relative_gap: float = 0.0
+    # Stop once the plan is proven within this relative gap of the bound (0: search until
+    # proven optimal or out of time). 1e-4 is the usual MIP default.
+    relative_gap: float = 1e-4
     seed: int = 0
     workers: int = 4
     # CP-SAT's wall-clock cap, as a multiple of the time left after the LP phase.

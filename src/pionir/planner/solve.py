@@ -161,21 +161,22 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
             relaxation = solve_relaxation(instance, time_limit=options.time_limit * LP_SHARE)
         except RelaxationInfeasible:
             return _infeasible_result(instance, options, started)
-    built = build_model(instance)
     start_plan = None
     if options.use_hint:
         left = options.time_limit - (time.perf_counter() - started)
         start_plan = starting_plan(instance, relaxation, max(1.0, left * LP_SHARE))
+    if start_plan is not None and relaxation is not None:
+        start_objective = plan_objective(instance.scenario, start_plan)
+        if options.progress is not None:
+            options.progress(
+                SolveProgress(time.perf_counter() - started, start_objective, relaxation.bound)
+            )
+        if relaxation.bound - start_objective <= options.relative_gap * relaxation.bound:
+            # Already proven within the requested gap: CP-SAT could only add time and memory.
+            return _checked_result(instance, start_plan, [relaxation.bound], started, {})
+    built = build_model(instance)
     if start_plan is not None:
         add_hint(built, start_plan)
-        if options.progress is not None and relaxation is not None:
-            options.progress(
-                SolveProgress(
-                    time.perf_counter() - started,
-                    plan_objective(instance.scenario, start_plan),
-                    relaxation.bound,
-                )
-            )
     if relaxation is not None:
         # The LP bound, handed to CP-SAT as a valid cut, so its gap is honest from the start.
         cap = math.floor(
@@ -208,17 +209,31 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
         return PlanResult(
             PlanStatus.UNKNOWN, None, 0.0, 0.0, time.perf_counter() - started, stats=stats
         )
-    violations = check_plan(instance.scenario, plan)
-    if violations:
-        raise PlanRejected(violations)
-    objective = plan_objective(instance.scenario, plan)
-    bounds = [objective_upper_bound(instance)]
+    bounds = []
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         bounds.append(solver.best_objective_bound / OBJECTIVE_SCALE + rounding_slack(instance))
     if relaxation is not None:
         bounds.append(relaxation.bound)
-    bound = max(objective, min(bounds))
-    proven = status == cp_model.OPTIMAL or bound - objective <= 1e-9 * max(1.0, bound)
+    return _checked_result(
+        instance, plan, bounds, started, stats, proven=status == cp_model.OPTIMAL
+    )
+
+
+def _checked_result(
+    instance: PlanningInstance,
+    plan: Plan,
+    bounds: list[float],
+    started: float,
+    stats: dict[str, float],
+    proven: bool = False,
+) -> PlanResult:
+    """The result for a plan that passes the checker, with the best proven bound."""
+    violations = check_plan(instance.scenario, plan)
+    if violations:
+        raise PlanRejected(violations)
+    objective = plan_objective(instance.scenario, plan)
+    bound = max(objective, min([objective_upper_bound(instance), *bounds]))
+    proven = proven or bound - objective <= 1e-9 * max(1.0, bound)
     return PlanResult(
         status=PlanStatus.OPTIMAL if proven else PlanStatus.FEASIBLE,
         plan=plan,
