@@ -26,9 +26,10 @@ from pionir.planner.options import OBJECTIVE_SCALE, SolveProgress, SolverOptions
 from pionir.planner.relaxation import Relaxation, RelaxationInfeasible, solve_relaxation
 from pionir.planner.result import Plan, PlanResult, PlanStatus
 
-# Share of the time (left) that each LP may take; the LP phase is what makes large
-# plans good, so it gets most of the limit.
+# Deterministic budgets of the two LPs, as shares of the time limit; the LP phase is what
+# makes large plans good, so it gets most of the limit.
 LP_SHARE = 0.6
+HELD_LP_SHARE = 0.4
 
 
 class _ProgressReporter(cp_model.CpSolverSolutionCallback):
@@ -163,8 +164,7 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
             return _infeasible_result(instance, options, started)
     start_plan = None
     if options.use_hint:
-        left = options.time_limit - (time.perf_counter() - started)
-        start_plan = starting_plan(instance, relaxation, max(1.0, left * LP_SHARE))
+        start_plan = starting_plan(instance, relaxation, options.time_limit * HELD_LP_SHARE)
     if start_plan is not None and relaxation is not None:
         start_objective = plan_objective(instance.scenario, start_plan)
         if options.progress is not None:
@@ -184,10 +184,6 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
         )
         built.model.add(objective_expression(instance, built.variables) <= cap)
     solver = solver_for(options)
-    # The LP and rounding have used part of the limit; CP-SAT gets what is left on the
-    # clock (its deterministic budget still caps it, which is what keeps runs repeatable).
-    remaining = options.time_limit - (time.perf_counter() - started)
-    solver.parameters.max_time_in_seconds = max(1.0, remaining * options.wall_limit_factor)
     if len(built.model.proto.variables) > options.presolve_up_to:
         # On large models CP-SAT's presolve spends the whole budget before the search
         # starts; from a good starting plan, searching at once improves it sooner.
