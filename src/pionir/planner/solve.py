@@ -35,10 +35,12 @@ HELD_LP_SHARE = 0.4
 class _ProgressReporter(cp_model.CpSolverSolutionCallback):
     """Reports each improving plan's objective and the current bound."""
 
-    def __init__(self, options: SolverOptions, started: float) -> None:
+    def __init__(self, options: SolverOptions, started: float, known_bound: float) -> None:
         super().__init__()
         self._options = options
         self._start = started
+        # The LP bound, often far tighter than CP-SAT's own early bound.
+        self._known_bound = known_bound
 
     def on_solution_callback(self) -> None:
         if self._options.progress is None:
@@ -47,7 +49,7 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
             SolveProgress(
                 seconds=time.perf_counter() - self._start,
                 objective=self.objective_value / OBJECTIVE_SCALE,
-                bound=self.best_objective_bound / OBJECTIVE_SCALE,
+                bound=min(self.best_objective_bound / OBJECTIVE_SCALE, self._known_bound),
             )
         )
 
@@ -188,7 +190,8 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
         # On large models CP-SAT's presolve spends the whole budget before the search
         # starts; from a good starting plan, searching at once improves it sooner.
         solver.parameters.cp_model_presolve = False
-    status = solver.solve(built.model, _ProgressReporter(options, started))
+    known_bound = relaxation.bound if relaxation is not None else objective_upper_bound(instance)
+    status = solver.solve(built.model, _ProgressReporter(options, started, known_bound))
     stats = {
         "variables": float(len(built.model.proto.variables)),
         "constraints": float(len(built.model.proto.constraints)),
