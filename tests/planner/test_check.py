@@ -9,7 +9,7 @@ import pytest
 
 from pionir.planner.check import check_plan, plan_objective
 from pionir.planner.result import HousingUnit, Placement, Plan
-from pionir.scenario.model import Building, Facility, Month, Scenario, Tower, Unit, Wave
+from pionir.scenario.model import Building, Facility, Month, Scenario, Tower, Wave
 from tests.builders import ScenarioBuilder
 
 
@@ -139,4 +139,3 @@ def test_objective_counts_priority_merit_and_earliness() -> None:
     second = _plan(H001=(1, "T1", 1))
     assert plan_objective(scenario, first) == pytest.approx(100 * 1.2)
     assert plan_objective(scenario, second) == pytest.approx(100 * 1.0)
-    assert isinstance(scenario.units[0], Unit)
