@@ -32,7 +32,7 @@ class SolverOptions:
     time_limit: float = 60.0
     # Share of the time limit given to CP-SAT (in deterministic time); the LP and its
     # rounding take the rest.
-    search_share: float = 0.5
+    search_share: float = 0.25
     # Stop once the plan is proven within this relative gap of the bound (0: search until
     # proven optimal or out of time). 1e-4 is the usual MIP default.
     relative_gap: float = 1e-4
@@ -42,5 +42,8 @@ class SolverOptions:
     wall_limit_factor: float = 3.0
     # Models with more variables than this skip CP-SAT's presolve (see solve.py).
     presolve_up_to: int = 20_000
+    # Larger models get CP-SAT only with at least this many seconds of limit per wave
+    # choice (household x wave): 1 ms, i.e. 34 s for the scale-1 demo.
+    search_seconds_per_choice: float = 0.001
     use_hint: bool = True
     progress: Callable[[SolveProgress], None] | None = None
