@@ -8,12 +8,12 @@ in the tests.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from pionir.planner.result import HousingUnit, Plan
 from pionir.priority.score import rank_units
 from pionir.scenario.model import Month, Scenario, grade_group
-from pionir.screening.screen import screen
+from pionir.screening.screen import Screening, screen
 
 
 class PlanRejected(Exception):
@@ -35,22 +35,24 @@ def _movers_by_household(scenario: Scenario, plan: Plan) -> dict[str, list[str]]
 
 def check_plan(scenario: Scenario, plan: Plan) -> list[str]:
     """Every broken rule, one sentence each; empty when the plan obeys them all."""
+    screening = screen(scenario)
     return [
-        *check_only_movable(scenario, plan),
+        *check_only_movable(scenario, plan, screening),
         *check_seats(scenario, plan),
         *check_housing(scenario, plan),
         *check_offices(scenario, plan),
         *check_schools(scenario, plan),
         *check_health(scenario, plan),
         *check_quota(scenario, plan),
-        *check_miniature(scenario, plan),
+        *check_miniature(scenario, plan, screening),
         *check_budget(scenario, plan),
     ]
 
 
-def check_only_movable(scenario: Scenario, plan: Plan) -> Iterator[str]:
+def check_only_movable(
+    scenario: Scenario, plan: Plan, screening: Mapping[str, Screening]
+) -> Iterator[str]:
     """Rule 1: only movable employees, whole households, valid waves."""
-    screening = screen(scenario)
     households = {h.household_id for h in scenario.households}
     movers = _movers_by_household(scenario, plan)
     for household_id, placement in plan.placements.items():
@@ -180,9 +182,10 @@ def check_quota(scenario: Scenario, plan: Plan) -> Iterator[str]:
             yield f"rule 7: unit {unit.unit_id} moves {moving[unit.unit_id]}, quota {unit.quota}"
 
 
-def check_miniature(scenario: Scenario, plan: Plan) -> Iterator[str]:
+def check_miniature(
+    scenario: Scenario, plan: Plan, screening: Mapping[str, Screening]
+) -> Iterator[str]:
     """Rule 8: each miniature unit has its minimum in the first wave."""
-    screening = screen(scenario)
     unit_of_position = {p.position_id: p.unit_id for p in scenario.positions}
     movable: Counter[str] = Counter(
         unit_of_position[e.position_id] for e in scenario.employees if screening[e.nip].movable
