@@ -30,3 +30,15 @@ def plan_from_choices(
         placements=placements,
         building_of_unit={u: b for u, b in sorted(building_of_unit.items()) if u in units_moving},
     )
+
+
+def plan_value(instance: PlanningInstance, plan: Plan) -> float:
+    """The objective from the instance's per-wave values, for choosing between candidate plans.
+
+    The objective reported with a plan is the checker's, recomputed from the scenario alone.
+    """
+    return sum(
+        c.value[plan.placements[c.household_id].wave_index]
+        for c in instance.candidates
+        if c.household_id in plan.placements
+    )

@@ -12,7 +12,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from pionir.planner.instance import PlanningInstance
-from pionir.planner.variables import Guards, PlanVariables
+from pionir.planner.variables import FLAT_KINDS, Guards, PlanVariables
 
 Terms = tuple[list[cp_model.IntVar], list[int]]
 
@@ -29,10 +29,7 @@ def unit_movers_per_wave(
     wave_count = len(instance.waves)
     per_unit: dict[str, list[Terms]] = defaultdict(lambda: [([], []) for _ in range(wave_count)])
     for candidate in instance.candidates:
-        counts: dict[str, int] = defaultdict(int)
-        for employee in candidate.employees:
-            counts[instance.unit_of_employee[employee.nip]] += 1
-        for unit_id, count in counts.items():
+        for unit_id, count in candidate.unit_counts.items():
             for k, x in variables.moves[candidate.household_id].items():
                 per_unit[unit_id][k][0].append(x)
                 per_unit[unit_id][k][1].append(count)
@@ -69,23 +66,15 @@ def housing_ready_and_shared(
     waves = instance.waves
     classes = instance.housing_classes
     last = len(waves) - 1
+    flats = variables.flats
     for c, housing_class in enumerate(classes):
-        kinds = [variables.family_flats] + [
-            {(c2, k): v for (g, c2, k), v in variables.single_flats.items() if g == gender}
-            for gender in ("L", "P")
-        ]
-        for flats in kinds:
+        for kind in FLAT_KINDS:
             for k, wave in enumerate(waves):
                 if housing_class.ready_month > wave.month:
-                    model.add(flats[(c, k)] == 0)
+                    model.add(flats[(kind, c, k)] == 0)
                 if k:
-                    model.add(flats[(c, k)] >= flats[(c, k - 1)])
-        model.add(
-            variables.family_flats[(c, last)]
-            + variables.single_flats[("L", c, last)]
-            + variables.single_flats[("P", c, last)]
-            <= housing_class.units
-        )
+                    model.add(flats[(kind, c, k)] >= flats[(kind, c, k - 1)])
+        model.add(sum(flats[(kind, c, last)] for kind in FLAT_KINDS) <= housing_class.units)
     wave_count = len(waves)
     # Households moving in each wave, per kind, as small integer variables: the cumulative
     # rules then read six numbers instead of every household again for every wave.
@@ -93,7 +82,7 @@ def housing_ready_and_shared(
         kind: [
             model.new_int_var(0, len(instance.candidates), f"n{kind}{k}") for k in range(wave_count)
         ]
-        for kind in ("family", "L", "P")
+        for kind in FLAT_KINDS
     }
     for k in range(wave_count):
         per_kind: dict[str, Terms] = {kind: ([], []) for kind in arriving}
@@ -105,11 +94,11 @@ def housing_ready_and_shared(
             model.add(arriving[kind][k] == _sum(terms))
     for k in range(wave_count):
         lits = guard(f"housing:{k}")
-        flats_for_families = sum(variables.family_flats[(c, k)] for c in range(len(classes)))
+        flats_for_families = sum(flats[("family", c, k)] for c in range(len(classes)))
         model.add(flats_for_families >= sum(arriving["family"][: k + 1])).only_enforce_if(lits)
         for gender in ("L", "P"):
             beds = sum(
-                housing_class.bedrooms * variables.single_flats[(gender, c, k)]
+                housing_class.bedrooms * flats[(gender, c, k)]
                 for c, housing_class in enumerate(classes)
             )
             model.add(beds >= sum(arriving[gender][: k + 1])).only_enforce_if(lits)

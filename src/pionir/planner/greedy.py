@@ -31,7 +31,7 @@ def fill(
     waves_of: dict[str, int] = {}
     in_unit: dict[str, list[Candidate]] = defaultdict(list)
     for candidate, _ in turns:
-        for unit_id in {instance.unit_of_employee[e.nip] for e in candidate.employees}:
+        for unit_id in candidate.unit_counts:
             in_unit[unit_id].append(candidate)
     minimum = instance.scenario.policy.planning.miniature_min
     miniature = [u for u in instance.scenario.units if u.miniature]
@@ -69,15 +69,6 @@ def greedy_plan(instance: PlanningInstance) -> Plan | None:
     return fill(instance, [(c, all_waves) for c in sorted(instance.candidates, key=key)])
 
 
-def _flat_share(candidate: Candidate, instance: PlanningInstance) -> float:
-    """How much of a flat the household takes: a whole one, or a bedroom when singles share."""
-    if candidate.single_gender is None:
-        return 1.0
-    return 1.0 / max(
-        1, min(t.bedrooms for t in instance.scenario.towers) if instance.scenario.towers else 1
-    )
-
-
 def rounded_plan(
     instance: PlanningInstance, relaxation: Relaxation, buildings: Mapping[str, str]
 ) -> Plan | None:
@@ -96,8 +87,12 @@ def rounded_plan(
         shares = relaxation.moves[candidate.household_id]
         return sorted(range(wave_count), key=lambda k: (-shares[k] if shares[k] > 1e-6 else 0.0, k))
 
+    # Value per flat: a family takes a whole flat, a single one bedroom of the smallest.
+    bedrooms = min((t.bedrooms for t in instance.scenario.towers), default=1)
+
     def density(candidate: Candidate) -> tuple[float, str]:
-        return -candidate.value[0] / _flat_share(candidate, instance), candidate.household_id
+        flats = 1.0 if candidate.single_gender is None else 1.0 / bedrooms
+        return -candidate.value[0] / flats, candidate.household_id
 
     chosen = [c for c in instance.candidates if max(relaxation.moves[c.household_id]) > 1e-6]
     chosen.sort(key=lp_turn)
@@ -117,8 +112,7 @@ def buildings_from(instance: PlanningInstance, relaxation: Relaxation) -> dict[s
     for candidate in instance.candidates:
         shares = relaxation.moves[candidate.household_id]
         used = [k for k, share in enumerate(shares) if share > 1e-6]
-        for employee in candidate.employees if used else ():
-            unit_id = instance.unit_of_employee[employee.nip]
+        for unit_id in candidate.unit_counts if used else ():
             first_wave[unit_id] = min(first_wave.get(unit_id, used[0]), used[0])
     scenario = instance.scenario
     ratio = scenario.policy.planning.desk_ratio

@@ -6,7 +6,7 @@ households, each with the waves it may use and its value and allowance per wave.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,6 +27,8 @@ class Candidate:
     # that needs a unit to itself.
     single_gender: str | None
     employees: tuple[Employee, ...]
+    # Work unit -> how many of the household's employees belong to it.
+    unit_counts: Mapping[str, int]
     # Per wave index: value of moving in that wave (objective terms summed over employees).
     value: tuple[float, ...]
     # Per wave index: allowance paid to the household's employees when moving in that wave.
@@ -137,6 +139,7 @@ def prepare(scenario: Scenario) -> PlanningInstance:
                 needs_health=household.needs_health,
                 single_gender=employees[0].gender if shares else None,
                 employees=employees,
+                unit_counts=dict(Counter(unit_of_employee[e.nip] for e in employees)),
                 value=value,
                 allowance=allowance,
                 health_barred=barred,

@@ -7,6 +7,7 @@ plan into it and ask, for each household left behind, which capacities keep it o
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -63,9 +64,6 @@ class CapacityLedger:
         self.bedrooms = min((t.bedrooms for t in scenario.towers), default=1)
         self.quota = {u.unit_id: u.quota for u in scenario.units}
 
-    def _unit_counts(self, candidate: Candidate) -> Counter[str]:
-        return Counter(self.instance.unit_of_employee[e.nip] for e in candidate.employees)
-
     def flats_needed(self, wave_index: int, extra: Candidate | None = None) -> int:
         """Flats taken by households moving up to `wave_index`, optionally with one more."""
         families = self.families_by[wave_index]
@@ -79,7 +77,7 @@ class CapacityLedger:
                 women += 1
         return families + _ceil_div(men, self.bedrooms) + _ceil_div(women, self.bedrooms)
 
-    def _offices_for(self, counts: Counter[str], wave_index: int) -> dict[str, str] | None:
+    def _offices_for(self, counts: Mapping[str, int], wave_index: int) -> dict[str, str] | None:
         """Buildings for each unit of a household (units in turn share the desks left)."""
         chosen: dict[str, str] = {}
         extra: Counter[str] = Counter()
@@ -142,7 +140,7 @@ class CapacityLedger:
             self.pupils_by[w] + candidate.children > self.school_places[w] for w in later
         ):
             reasons.append("schools")
-        counts = self._unit_counts(candidate)
+        counts = candidate.unit_counts
         if any(self.moved[u] + n > self.quota[u] for u, n in counts.items()):
             reasons.append("quota")
         if self._offices_for(counts, wave_index) is None:
@@ -163,7 +161,7 @@ class CapacityLedger:
             cumulative[w] += 1
             self.pupils_by[w] += candidate.children
         self.budget_used += candidate.allowance[wave_index]
-        counts = self._unit_counts(candidate)
+        counts = candidate.unit_counts
         # A plan loaded for explanations may fill a building exactly; keep its buildings then.
         offices = self._offices_for(counts, wave_index) or {
             unit_id: self.building_of_unit[unit_id] for unit_id in counts

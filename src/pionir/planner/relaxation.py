@@ -60,16 +60,6 @@ class _Lp:
                 constraint.SetCoefficient(variable, coefficient)
 
 
-def _unit_counts(instance: PlanningInstance) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {}
-    for candidate in instance.candidates:
-        per_unit: dict[str, int] = defaultdict(int)
-        for employee in candidate.employees:
-            per_unit[instance.unit_of_employee[employee.nip]] += 1
-        counts[candidate.household_id] = dict(per_unit)
-    return counts
-
-
 class RelaxationInfeasible(Exception):
     """The relaxation has no solution, so no plan exists either."""
 
@@ -99,12 +89,11 @@ def solve_relaxation(
     }
     for c in candidates:
         lp.row(((v, 1.0) for v in x[c.household_id]), upper=1.0)
-    counts = _unit_counts(instance)
     movers: dict[str, list[list[tuple[Any, float]]]] = defaultdict(
         lambda: [[] for _ in range(wave_count)]
     )
     for c in candidates:
-        for unit_id, count in counts[c.household_id].items():
+        for unit_id, count in c.unit_counts.items():
             for k in range(wave_count):
                 movers[unit_id][k].append((x[c.household_id][k], float(count)))
     for k, wave in enumerate(waves):

@@ -11,7 +11,7 @@ import time
 
 from ortools.sat.python import cp_model
 
-from pionir.planner.assemble import plan_from_choices
+from pionir.planner.assemble import plan_from_choices, plan_value
 from pionir.planner.check import PlanRejected, check_plan, plan_objective
 from pionir.planner.conflicts import diagnose
 from pionir.planner.greedy import buildings_from, greedy_plan, rounded_plan
@@ -133,7 +133,7 @@ def starting_plan(
     plans = [plan for plan in options if plan is not None]
     if not plans:
         return None
-    return max(plans, key=lambda plan: plan_objective(instance.scenario, plan))
+    return max(plans, key=lambda plan: plan_value(instance, plan))
 
 
 def _worth_searching(instance: PlanningInstance, options: SolverOptions) -> bool:

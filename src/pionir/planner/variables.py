@@ -13,6 +13,9 @@ from ortools.sat.python import cp_model
 
 from pionir.planner.instance import PlanningInstance
 
+# Who takes a flat: a family, or single men (L) or women (P) who share.
+FLAT_KINDS = ("family", "L", "P")
+
 
 @dataclass(slots=True)
 class Guards:
@@ -41,9 +44,9 @@ class PlanVariables:
     moves: dict[str, dict[int, cp_model.IntVar]]
     building: dict[str, dict[str, cp_model.IntVar]]
     desks: dict[str, dict[str, cp_model.IntVar]]
-    # (housing class index, wave index) -> cumulative flats
-    family_flats: dict[tuple[int, int], cp_model.IntVar]
-    single_flats: dict[tuple[str, int, int], cp_model.IntVar]
+    # (kind, housing class index, wave index) -> cumulative flats taken by that kind:
+    # "family", or "L" / "P" for single men / women sharing.
+    flats: dict[tuple[str, int, int], cp_model.IntVar]
 
 
 def unit_ids_with_candidates(instance: PlanningInstance) -> list[str]:
@@ -70,14 +73,10 @@ def create_variables(model: cp_model.CpModel, instance: PlanningInstance) -> Pla
         desks[unit_id] = {
             b.building_id: model.new_int_var(0, cap, f"d{unit_id}_{b.building_id}") for b in usable
         }
-    family_flats: dict[tuple[int, int], cp_model.IntVar] = {}
-    single_flats: dict[tuple[str, int, int], cp_model.IntVar] = {}
-    for c_index, housing_class in enumerate(instance.housing_classes):
-        for k in range(len(waves)):
-            top = housing_class.units
-            family_flats[(c_index, k)] = model.new_int_var(0, top, f"hf{c_index}_{k}")
-            for gender in ("L", "P"):
-                single_flats[(gender, c_index, k)] = model.new_int_var(
-                    0, top, f"hs{gender}{c_index}_{k}"
-                )
-    return PlanVariables(moves, building, desks, family_flats, single_flats)
+    flats = {
+        (kind, c_index, k): model.new_int_var(0, housing_class.units, f"h{kind}{c_index}_{k}")
+        for c_index, housing_class in enumerate(instance.housing_classes)
+        for k in range(len(waves))
+        for kind in FLAT_KINDS
+    }
+    return PlanVariables(moves, building, desks, flats)
