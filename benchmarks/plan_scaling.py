@@ -80,6 +80,7 @@ def measure(
         "greedy_seconds": greedy_seconds,
         "greedy_gap": (result.bound - greedy_objective) / result.bound,
         "variables": result.stats.get("variables", 0.0),
+        "lp_seconds": result.stats.get("lp_seconds", 0.0),
     }
 
 
@@ -103,7 +104,7 @@ def main() -> None:
     header = (
         f"{'scale':>5} {'quota':>7} {'employees':>9} {'wall s':>7} {'peak MiB':>8} "
         f"{'status':>8} {'objective':>11} {'bound':>11} {'gap':>7} {'movers':>6} "
-        f"{'≤1% at':>7} {'≤0.5% at':>8} {'greedy obj':>11} {'greedy gap':>10} {'g.movers':>8}"
+        f"{'≤1% at':>7} {'≤0.5% at':>8} {'greedy obj':>11} {'greedy gap':>10} {'g.movers':>8} {'LP s':>6}"
     )
     print(header)
     for scale, limit in zip(args.scales, args.limits, strict=True):
@@ -124,7 +125,7 @@ def main() -> None:
             f"{row['bound']:>11,.1f} {row['gap']:>7.3%} {row['movers']:>6,} "
             f"{seconds(row['within_1pct']):>7} {seconds(row['within_half_pct']):>8} "
             f"{row['greedy_objective']:>11,.1f} {row['greedy_gap']:>10.2%} "
-            f"{row['greedy_movers']:>8,}",
+            f"{row['greedy_movers']:>8,} {row['lp_seconds']:>6.1f}",
             flush=True,
         )
 

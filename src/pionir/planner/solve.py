@@ -174,9 +174,11 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
     """
     started = time.perf_counter()
     relaxation = None
+    lp_seconds = 0.0
     if options.use_hint:
         try:
             relaxation = solve_relaxation(instance, time_limit=options.time_limit * LP_SHARE)
+            lp_seconds = time.perf_counter() - started
         except RelaxationInfeasible:
             return _infeasible_result(instance, options, started)
     start_plan = None
@@ -192,7 +194,9 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
         if within_gap or not _worth_searching(instance, options):
             # Proven within the requested gap, or too little time for CP-SAT to load and
             # improve a model this size: it could only add time and memory.
-            return _checked_result(instance, start_plan, [relaxation.bound], started, {})
+            return _checked_result(
+                instance, start_plan, [relaxation.bound], started, {"lp_seconds": lp_seconds}
+            )
     built = build_model(instance)
     if start_plan is not None:
         add_hint(built, start_plan)
@@ -210,6 +214,7 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
     known_bound = relaxation.bound if relaxation is not None else objective_upper_bound(instance)
     status = solver.solve(built.model, _ProgressReporter(options, started, known_bound))
     stats = {
+        "lp_seconds": lp_seconds,
         "variables": float(len(built.model.proto.variables)),
         "constraints": float(len(built.model.proto.constraints)),
         "deterministic_time": solver.deterministic_time,
