@@ -139,11 +139,10 @@ def starting_plan(
 def _worth_searching(instance: PlanningInstance, options: SolverOptions) -> bool:
     """Whether CP-SAT gets enough time for a model of this size.
 
-    Measured on the scale-1 demo (about 34,000 wave choices): CP-SAT needed some 25 s of
-    wall time to load the model and search 2.5 s of deterministic time, and did not
-    improve the LP-rounded plan in that time. Below `search_seconds_per_choice` seconds of
-    limit per thousand choices it is not started; the rule reads only sizes and options,
-    so it keeps runs repeatable.
+    On the scale-1 demo (about 34,000 wave choices) loading the model and a short search
+    took CP-SAT several times its deterministic budget in wall time, without improving the
+    LP-rounded plan. With less than `search_seconds_per_choice` seconds of limit per wave
+    choice it is not started; the rule reads only sizes and options, so runs stay repeatable.
     """
     choices = len(instance.candidates) * len(instance.waves)
     return choices <= options.presolve_up_to or (
