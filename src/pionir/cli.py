@@ -253,5 +253,10 @@ def demo_data(
     )
 
 
+from pionir.cli_server import register  # noqa: E402  (after the core commands, in help order)
+
+register(app)
+
+
 def main() -> None:
     app()

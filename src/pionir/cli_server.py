@@ -1,0 +1,108 @@
+"""Commands for the web application: serve, worker, create-admin."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from typing import Annotated, Any
+
+import typer
+
+from pionir.config import load_settings
+from pionir.db.engine import make_engine, session_factory
+from pionir.db.migrate import upgrade
+from pionir.services.accounts import create_user
+from pionir.services.actor import Role
+from pionir.services.errors import ServiceError
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Alamat / address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    worker: Annotated[
+        bool,
+        typer.Option(help="Jalankan pekerja di samping server / start a worker alongside"),
+    ] = True,
+) -> None:
+    """Jalankan aplikasi web / Start the web application (and a worker for plan runs)."""
+    import uvicorn
+
+    from pionir.web.app import create_app
+
+    settings = load_settings()
+    app = create_app(settings)
+    child = None
+    if worker:
+        env = os.environ | {"PIONIR_DATABASE_URL": settings.database_url}
+        # A separate process: the solver never competes with requests for the GIL.
+        child = subprocess.Popen([sys.executable, "-m", "pionir", "worker"], env=env)
+    typer.echo(f"Pionir: http://{host}:{port}/  (API: http://{host}:{port}/docs)", err=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(30)
+
+
+def worker() -> None:
+    """Jalankan pekerja proses perencanaan / Run the plan-run worker until stopped."""
+    from pionir.services.worker import run_worker
+
+    settings = load_settings()
+    upgrade(make_engine(settings.database_url))
+    stop = threading.Event()
+
+    def _stop(_signal: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    typer.echo("Pionir worker: menunggu proses / waiting for runs", err=True)
+    run_worker(settings.database_url, stop)
+
+
+def create_admin(
+    username: Annotated[str, typer.Option(prompt="Nama pengguna / username")],
+    full_name: Annotated[str, typer.Option(prompt="Nama lengkap / full name")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option(help="Baca kata sandi dari stdin / read the password from stdin")
+    ] = False,
+) -> None:
+    """Buat administrator pertama (perencana) / Create the first administrator (a planner)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt(
+            "Kata sandi / password", hide_input=True, confirmation_prompt=True
+        )
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with session_factory(engine)() as db:
+        try:
+            create_user(
+                db,
+                None,
+                username=username,
+                full_name=full_name,
+                password=password,
+                role=Role.PLANNER,
+                is_admin=True,
+            )
+        except ServiceError as error:
+            lines = [f"{error.message} / {error.message_en}"]
+            lines += [f"  {i.column}: {i.message} / {i.message_en}" for i in getattr(error, "issues", [])]
+            typer.echo("\n".join(lines), err=True)
+            raise typer.Exit(2) from None
+        db.commit()
+    typer.echo(f"Administrator '{username.strip().lower()}' dibuat / created.", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(worker)
+    app.command("create-admin")(create_admin)

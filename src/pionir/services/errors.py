@@ -1,0 +1,58 @@
+"""Refusals a use case raises; adapters turn them into pages or JSON with the right status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pionir.scenario.errors import ScenarioIssue
+
+
+class ServiceError(Exception):
+    """A refusal with a message in Bahasa Indonesia and in English."""
+
+    status = 400
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+class Forbidden(ServiceError):
+    """The user's role or scope does not allow this."""
+
+    status = 403
+
+    def __init__(
+        self,
+        message: str = "Anda tidak berhak melihat atau mengubah data ini.",
+        message_en: str = "You are not allowed to see or change this.",
+    ) -> None:
+        super().__init__(message, message_en)
+
+
+class NotFound(ServiceError):
+    status = 404
+
+    def __init__(
+        self,
+        message: str = "Data tidak ditemukan.",
+        message_en: str = "Not found.",
+    ) -> None:
+        super().__init__(message, message_en)
+
+
+class Conflict(ServiceError):
+    """The request clashes with the current state (a run already finished, a name taken)."""
+
+    status = 409
+
+
+class InputRefused(ServiceError):
+    """Input failed validation; `issues` lists every problem with its place."""
+
+    status = 422
+
+    def __init__(self, message: str, message_en: str, issues: Sequence[ScenarioIssue]) -> None:
+        super().__init__(message, message_en)
+        self.issues = list(issues)

@@ -1,0 +1,227 @@
+"""Scenario versions: import, store with screening and priorities, list and fetch."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from pionir.db.tables import AgencyRow, PersonRow, ScenarioRecord, ScenarioVersion, UnitRow
+from pionir.priority.score import rank_units
+from pionir.scenario.errors import ScenarioRefused
+from pionir.scenario.model import Scenario
+from pionir.scenario.policy_io import policy_to_toml
+from pionir.screening.screen import screen
+from pionir.services import audit
+from pionir.services.actor import Actor, require_overview, require_planner
+from pionir.services.archive import archive_of, scenario_from_archive, scenario_from_upload
+from pionir.services.clock import now
+from pionir.services.errors import InputRefused, NotFound
+
+BATCH = 5_000
+
+
+def import_scenario(
+    db: Session,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    name: str = "",
+    scenario_id: int | None = None,
+    note: str = "",
+) -> ScenarioVersion:
+    """Validate an upload and store it as a new scenario, or a new version of one.
+
+    Nothing is written when the upload is refused: validation runs before the first insert,
+    and the inserts share the caller's transaction.
+    """
+    require_planner(actor)
+    try:
+        scenario = scenario_from_upload(data, filename)
+    except ScenarioRefused as refused:
+        raise InputRefused(
+            f"Skenario '{filename}' ditolak: {len(refused.issues)} masalah. Tidak ada yang disimpan.",
+            f"Scenario '{filename}' refused: {len(refused.issues)} problems. Nothing was saved.",
+            refused.issues,
+        ) from None
+    if scenario_id is None:
+        record = ScenarioRecord(
+            name=name.strip() or filename, created_at=now(), created_by=actor.username
+        )
+        db.add(record)
+        db.flush()
+        scenario_id = record.id
+    else:
+        get_scenario(db, actor, scenario_id)
+    version = store_version(db, actor, scenario_id, scenario, source_name=filename, note=note)
+    audit.record(
+        db,
+        actor,
+        "scenario.import",
+        "scenario_version",
+        version.id,
+        after={"scenario_id": scenario_id, "number": version.number, "source": filename, **version.counts},
+    )
+    return version
+
+
+def store_version(
+    db: Session,
+    actor: Actor,
+    scenario_id: int,
+    scenario: Scenario,
+    *,
+    source_name: str,
+    note: str = "",
+) -> ScenarioVersion:
+    """Write a validated scenario as the scenario's next version, with screening and ranks."""
+    number = (
+        db.scalar(
+            select(func.max(ScenarioVersion.number)).where(
+                ScenarioVersion.scenario_id == scenario_id
+            )
+        )
+        or 0
+    ) + 1
+    screening = screen(scenario)
+    counts = {
+        "agencies": len(scenario.agencies),
+        "units": len(scenario.units),
+        "employees": len(scenario.employees),
+        "households": len(scenario.households),
+        "eligible": sum(1 for s in screening.values() if s.eligible),
+        "movable": sum(1 for s in screening.values() if s.movable),
+        "quota": sum(u.quota for u in scenario.units),
+        "waves": len(scenario.waves),
+        "towers": len(scenario.towers),
+        "buildings": len(scenario.buildings),
+    }
+    version = ScenarioVersion(
+        scenario_id=scenario_id,
+        number=number,
+        created_at=now(),
+        created_by=actor.username,
+        note=note,
+        source_name=source_name,
+        archive=archive_of(scenario),
+        policy_toml=policy_to_toml(scenario.policy),
+        counts=counts,
+    )
+    db.add(version)
+    db.flush()
+    _insert_rows(db, version.id, scenario, screening)
+    return version
+
+
+def _insert_rows(
+    db: Session, version_id: int, scenario: Scenario, screening: dict[str, Any]
+) -> None:
+    quota_of: Counter[str] = Counter()
+    for unit in scenario.units:
+        quota_of[unit.agency_id] += unit.quota
+    db.execute(
+        insert(AgencyRow),
+        [
+            {
+                "version_id": version_id,
+                "agency_id": a.agency_id,
+                "name": a.name,
+                "spbe_index": a.spbe_index,
+                "quota": quota_of[a.agency_id],
+            }
+            for a in scenario.agencies
+        ],
+    )
+    priority = {p.unit_id: p for p in rank_units(scenario)}
+    db.execute(
+        insert(UnitRow),
+        [
+            {
+                "version_id": version_id,
+                "unit_id": u.unit_id,
+                "agency_id": u.agency_id,
+                "name": u.name,
+                "function": u.function,
+                "miniature": u.miniature,
+                "digital_readiness": u.digital_readiness,
+                "quota": u.quota,
+                "priority": priority[u.unit_id].priority,
+                "rank": priority[u.unit_id].rank,
+            }
+            for u in scenario.units
+        ],
+    )
+    unit_agency = {u.unit_id: u.agency_id for u in scenario.units}
+    position = {p.position_id: p for p in scenario.positions}
+    rows = []
+    for e in scenario.employees:
+        p = position[e.position_id]
+        s = screening[e.nip]
+        rows.append(
+            {
+                "version_id": version_id,
+                "nip": e.nip,
+                "name": e.name,
+                "agency_id": unit_agency[p.unit_id],
+                "unit_id": p.unit_id,
+                "position_title": p.title,
+                "grade": e.grade,
+                "household_id": e.household_id,
+                "eligible": s.eligible,
+                "movable": s.movable,
+                "merit": round(s.merit, 4),
+                "reasons": ";".join(s.reasons),
+            }
+        )
+    for start in range(0, len(rows), BATCH):
+        db.execute(insert(PersonRow), rows[start : start + BATCH])
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioSummary:
+    record: ScenarioRecord
+    versions: list[ScenarioVersion]
+
+
+def list_scenarios(db: Session, actor: Actor) -> list[ScenarioSummary]:
+    """Every scenario with its versions, newest first (scenario data is not personal)."""
+    require_overview(actor)
+    records = db.scalars(select(ScenarioRecord).order_by(ScenarioRecord.id.desc())).all()
+    versions = db.scalars(
+        select(ScenarioVersion)
+        .order_by(ScenarioVersion.scenario_id, ScenarioVersion.number.desc())
+    ).all()
+    by_scenario: dict[int, list[ScenarioVersion]] = {}
+    for version in versions:
+        by_scenario.setdefault(version.scenario_id, []).append(version)
+    return [ScenarioSummary(r, by_scenario.get(r.id, [])) for r in records]
+
+
+def get_scenario(db: Session, actor: Actor, scenario_id: int) -> ScenarioRecord:
+    require_overview(actor)
+    record = db.get(ScenarioRecord, scenario_id)
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def get_version(db: Session, actor: Actor, version_id: int) -> ScenarioVersion:
+    require_overview(actor)
+    version = db.get(ScenarioVersion, version_id)
+    if version is None:
+        raise NotFound()
+    return version
+
+
+def latest_version(db: Session, actor: Actor) -> ScenarioVersion | None:
+    require_overview(actor)
+    return db.scalar(select(ScenarioVersion).order_by(ScenarioVersion.id.desc()).limit(1))
+
+
+def load_version_scenario(version: ScenarioVersion) -> Scenario:
+    """The core scenario a version holds."""
+    return scenario_from_archive(version.archive)

@@ -1,0 +1,1 @@
+"""The web adapter: FastAPI pages and JSON API over the services."""
