@@ -1,0 +1,169 @@
+"""Fixtures for the web tests: each test runs on SQLite and on the local PostgreSQL.
+
+PostgreSQL is not optional: a missing server fails the suite rather than skipping, since
+`.ci/run` starts it. Each test session gets its own throw-away PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+from pionir.config import Settings
+from pionir.db.engine import make_engine, session_factory
+from pionir.db.migrate import upgrade
+from pionir.scenario.demo import generate_demo
+from pionir.scenario.model import Scenario
+from pionir.services.accounts import actor_of, create_user
+from pionir.services.actor import Actor, Role
+from pionir.services.execute import execute_run
+from pionir.services.runs import request_run
+from pionir.services.scenarios import store_version
+from pionir.db.tables import ScenarioRecord
+from pionir.services.clock import now
+
+PASSWORD = "kata-sandi-uji-123"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "PIONIR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    name = f"pionir_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(
+        POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def database_url(backend: str, tmp: Path, postgres: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / 'pionir.sqlite3'}"
+    return str(postgres.getfixturevalue("postgres_url"))
+
+
+@dataclass
+class World:
+    """A migrated database with one account per role, a scenario version and a finished run."""
+
+    backend: str
+    url: str
+    engine: Engine
+    scenario: Scenario
+    version_id: int
+    run_id: int
+    agency_a: str
+    agency_b: str
+    nip_a: str  # an employee of agency A, who has an account
+    nip_b: str  # an employee of agency B
+    actors: dict[str, Actor]
+
+    def session(self) -> Session:
+        return session_factory(self.engine)()
+
+
+def small_demo() -> Scenario:
+    # Scale 0.03: 476 employees in 5 units; plannable in a few seconds.
+    return generate_demo(scale=0.03, seed=7)
+
+
+def _build_world(backend: str, url: str) -> World:
+    engine = make_engine(url)
+    upgrade(engine)
+    scenario = small_demo()
+    unit_agency = {u.unit_id: u.agency_id for u in scenario.units}
+    position_unit = {p.position_id: p.unit_id for p in scenario.positions}
+    agency_of = {e.nip: unit_agency[position_unit[e.position_id]] for e in scenario.employees}
+    agencies = sorted(set(agency_of.values()))
+    agency_a, agency_b = agencies[0], agencies[1]
+    nip_a = next(n for n, a in agency_of.items() if a == agency_a)
+    nip_b = next(n for n, a in agency_of.items() if a == agency_b)
+    with session_factory(engine)() as db:
+        admin = create_user(
+            db, None, username="perencana", full_name="Perencana", password=PASSWORD,
+            role=Role.PLANNER, is_admin=True,
+        )
+        planner = actor_of(admin)
+        accounts = {
+            "planner": admin,
+            "operator_a": create_user(db, planner, username="operator.a", full_name="Operator A", password=PASSWORD, role=Role.AGENCY_OPERATOR, agency_id=agency_a),
+            "operator_b": create_user(db, planner, username="operator.b", full_name="Operator B", password=PASSWORD, role=Role.AGENCY_OPERATOR, agency_id=agency_b),
+            "employee": create_user(db, planner, username="pegawai", full_name="Pegawai", password=PASSWORD, role=Role.EMPLOYEE, nip=nip_a),
+            "housing": create_user(db, planner, username="hunian", full_name="Petugas Hunian", password=PASSWORD, role=Role.HOUSING_OFFICER),
+            "auditor": create_user(db, planner, username="auditor", full_name="Auditor", password=PASSWORD, role=Role.AUDITOR),
+        }
+        record = ScenarioRecord(name="Demo kecil", created_at=now(), created_by="perencana")
+        db.add(record)
+        db.flush()
+        version = store_version(db, planner, record.id, scenario, source_name="demo")
+        run = request_run(db, planner, version.id, time_limit=5)
+        db.commit()
+        actors = {key: actor_of(user) for key, user in accounts.items()}
+        version_id, run_id = version.id, run.id
+    from pionir.services.runs import claim_next
+
+    with session_factory(engine)() as db:
+        assert claim_next(db, "tests") == run_id
+    execute_run(engine, run_id, workers=2)
+    return World(
+        backend, url, engine, scenario, version_id, run_id, agency_a, agency_b, nip_a, nip_b, actors
+    )
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    backend = str(request.param)
+    url = database_url(backend, tmp_path_factory.mktemp(backend), request)
+    built = _build_world(backend, url)
+    yield built
+    built.engine.dispose()
+
+
+@pytest.fixture()
+def client(world: World, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(database_url=world.url, data_dir=tmp_path, start_worker=False)
+    from pionir.web.app import create_app
+
+    with TestClient(create_app(settings, world.engine)) as test_client:
+        yield test_client
+
+
+CSRF_IN_PAGE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def log_in(client: TestClient, username: str) -> str:
+    """Log in through the API; returns the CSRF token for unsafe requests."""
+    response = client.post("/api/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return str(response.json()["csrf_token"])
+
+
+USERNAMES = {
+    "planner": "perencana",
+    "operator_a": "operator.a",
+    "operator_b": "operator.b",
+    "employee": "pegawai",
+    "housing": "hunian",
+    "auditor": "auditor",
+}
