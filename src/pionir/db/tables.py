@@ -8,7 +8,7 @@ page and scope them in the database rather than in Python.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -27,9 +27,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
-    """Declarative base; constraint names are fixed so migrations can drop them by name."""
+    """Declarative base: `dict[str, Any]` columns are stored as JSON."""
 
-    type_annotation_map = {dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
 
 
 class User(Base):
@@ -119,9 +119,7 @@ class UnitRow(Base):
     __table_args__ = (Index("ix_units_version_agency", "version_id", "agency_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("scenario_versions.id", ondelete="CASCADE")
-    )
+    version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id", ondelete="CASCADE"))
     unit_id: Mapped[str] = mapped_column(String(64))
     agency_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(300))
@@ -143,9 +141,7 @@ class PersonRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("scenario_versions.id", ondelete="CASCADE")
-    )
+    version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id", ondelete="CASCADE"))
     nip: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     agency_id: Mapped[str] = mapped_column(String(64))

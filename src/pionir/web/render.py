@@ -53,7 +53,7 @@ def render(
     translate = translator(lang)
     base = {
         "_": translate,
-        "status_label": lambda status: translate(STATUS_TEXT.get(status, status)),
+        "status_label": lambda status: translate(STATUS_TEXT.get(status) or status),
         "lang": lang,
         "pick": lambda text_id, text_en: pick(lang, text_id, text_en),
         "viewer": viewer,

@@ -6,7 +6,7 @@ from typing import Annotated
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from pionir.services import accounts
@@ -154,16 +154,18 @@ class NewUser(BaseModel):
 
 
 @router.post("/api/login", tags=["akun / accounts"], response_model=UserOut)
-def api_login(body: LoginBody, request: Request, response: Response, db: Db, lang: Language) -> Response | UserOut:
+def api_login(
+    body: LoginBody, request: Request, response: Response, db: Db, lang: Language
+) -> Response | UserOut:
     """Log in; the session cookie is set, and the CSRF token to send as X-CSRF-Token returned."""
     user = accounts.authenticate(db, body.username, body.password)
     if user is None:
         db.commit()
-        from fastapi.responses import JSONResponse
-
         return JSONResponse(
             {
-                "error": pick(lang, "Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+                "error": pick(
+                    lang, "Nama pengguna atau kata sandi salah.", "Wrong username or password."
+                ),
             },
             status_code=401,
         )

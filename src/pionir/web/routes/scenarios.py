@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from pionir.scenario.demo import generate_demo
+from pionir.scenario.errors import ScenarioIssue
 from pionir.scenario.xlsx_io import write_scenario_workbook
 from pionir.screening.rules import REASON_TEXT
 from pionir.services import runs, scenarios, screening_views
@@ -37,12 +38,18 @@ def template_workbook() -> bytes:
 async def _read_upload(upload: UploadFile) -> bytes:
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        from pionir.scenario.errors import ScenarioIssue
-
         raise InputRefused(
             "File terlalu besar.",
             "The file is too large.",
-            [ScenarioIssue(upload.filename or "", 0, "", "File melebihi 200 MB.", "The file exceeds 200 MB.")],
+            [
+                ScenarioIssue(
+                    upload.filename or "",
+                    0,
+                    "",
+                    "File melebihi 200 MB.",
+                    "The file exceeds 200 MB.",
+                )
+            ],
         )
     return data
 
@@ -117,9 +124,7 @@ def version_page(request: Request, version_id: int, db: Db, viewer: CurrentViewe
     version = scenarios.get_version(db, viewer.actor, version_id)
     record = scenarios.get_scenario(db, viewer.actor, version.scenario_id)
     history = runs.list_runs(db, viewer.actor, version_id)
-    return render(
-        request, viewer, "version.html", version=version, record=record, runs=history
-    )
+    return render(request, viewer, "version.html", version=version, record=record, runs=history)
 
 
 @router.get("/versions/{version_id}/priorities", include_in_schema=False)
