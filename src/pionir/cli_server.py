@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -76,9 +77,7 @@ def create_admin(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = typer.prompt(
-            "Kata sandi / password", hide_input=True, confirmation_prompt=True
-        )
+        password = typer.prompt("Kata sandi / password", hide_input=True, confirmation_prompt=True)
     settings = load_settings()
     engine = make_engine(settings.database_url)
     upgrade(engine)
@@ -95,14 +94,71 @@ def create_admin(
             )
         except ServiceError as error:
             lines = [f"{error.message} / {error.message_en}"]
-            lines += [f"  {i.column}: {i.message} / {i.message_en}" for i in getattr(error, "issues", [])]
+            lines += [
+                f"  {i.column}: {i.message} / {i.message_en}" for i in getattr(error, "issues", [])
+            ]
             typer.echo("\n".join(lines), err=True)
             raise typer.Exit(2) from None
         db.commit()
     typer.echo(f"Administrator '{username.strip().lower()}' dibuat / created.", err=True)
 
 
+def import_scenario(
+    scenario: Annotated[
+        Path, typer.Argument(help="Folder CSV atau berkas .xlsx / CSV folder or .xlsx")
+    ],
+    name: Annotated[str, typer.Option(help="Nama skenario / scenario name")] = "",
+    plan: Annotated[bool, typer.Option(help="Langsung rencanakan / plan it at once")] = False,
+    time_limit: Annotated[float, typer.Option(help="Detik / seconds")] = 30.0,
+) -> None:
+    """Impor skenario ke basis data aplikasi / Import a scenario into the application's database."""
+    from pionir.db.tables import ScenarioRecord
+    from pionir.scenario.errors import ScenarioRefused
+    from pionir.scenario.load import load_scenario
+    from pionir.services.actor import SYSTEM
+    from pionir.services.clock import now
+    from pionir.services.execute import execute_run
+    from pionir.services.runs import claim_next, request_run
+    from pionir.services.scenarios import store_version
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioRefused as refused:
+        for issue in refused.issues:
+            typer.echo(str(issue), err=True)
+        raise typer.Exit(2) from None
+    sessions = session_factory(engine)
+    with sessions() as db:
+        record = ScenarioRecord(
+            name=name or scenario.name, created_at=now(), created_by=SYSTEM.username
+        )
+        db.add(record)
+        db.flush()
+        version = store_version(db, SYSTEM, record.id, loaded, source_name=scenario.name)
+        typer.echo(f"Versi / version {version.id}: {len(loaded.employees):,} pegawai", err=True)
+        run_id = request_run(db, SYSTEM, version.id, time_limit=time_limit).id if plan else None
+        db.commit()
+    if run_id is None:
+        return
+    with sessions() as db:
+        claim_next(db, "cli")
+    typer.echo(f"Merencanakan / planning run {run_id} ({time_limit:.0f} s)...", err=True)
+    execute_run(engine, run_id, workers=4)
+    from pionir.db.tables import PlanRun
+
+    with sessions() as db:
+        run = db.get(PlanRun, run_id)
+        assert run is not None
+        typer.echo(f"Proses / run {run_id}: {run.status} {run.message_en}", err=True)
+        if run.status != "succeeded":
+            raise typer.Exit(3)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(serve)
     app.command()(worker)
     app.command("create-admin")(create_admin)
+    app.command("import")(import_scenario)

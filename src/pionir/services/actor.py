@@ -50,6 +50,10 @@ class Actor:
         return self.role in (Role.PLANNER, Role.AUDITOR, Role.AGENCY_OPERATOR)
 
 
+# Commands run on the server itself (importing the demo) act as this planner.
+SYSTEM = Actor(user_id=0, username="system", role=Role.PLANNER)
+
+
 def require_planner(actor: Actor) -> None:
     """Changes to scenarios and runs are the planners' (auditors change nothing)."""
     if actor.role is not Role.PLANNER:

@@ -27,7 +27,8 @@ def record(
     db.add(
         AuditEvent(
             at=now(),
-            user_id=actor.user_id if actor else None,
+            # The system actor (id 0: command-line imports) has no account row.
+            user_id=actor.user_id if actor and actor.user_id > 0 else None,
             username=actor.username if actor else "system",
             action=action,
             object_type=object_type,
