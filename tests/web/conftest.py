@@ -21,15 +21,15 @@ from sqlalchemy.orm import Session
 from pionir.config import Settings
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
+from pionir.db.tables import ScenarioRecord
 from pionir.scenario.demo import generate_demo
 from pionir.scenario.model import Scenario
 from pionir.services.accounts import actor_of, create_user
 from pionir.services.actor import Actor, Role
+from pionir.services.clock import now
 from pionir.services.execute import execute_run
 from pionir.services.runs import request_run
 from pionir.services.scenarios import store_version
-from pionir.db.tables import ScenarioRecord
-from pionir.services.clock import now
 
 PASSWORD = "kata-sandi-uji-123"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -101,17 +101,60 @@ def _build_world(backend: str, url: str) -> World:
     nip_b = next(n for n, a in agency_of.items() if a == agency_b)
     with session_factory(engine)() as db:
         admin = create_user(
-            db, None, username="perencana", full_name="Perencana", password=PASSWORD,
-            role=Role.PLANNER, is_admin=True,
+            db,
+            None,
+            username="perencana",
+            full_name="Perencana",
+            password=PASSWORD,
+            role=Role.PLANNER,
+            is_admin=True,
         )
         planner = actor_of(admin)
         accounts = {
             "planner": admin,
-            "operator_a": create_user(db, planner, username="operator.a", full_name="Operator A", password=PASSWORD, role=Role.AGENCY_OPERATOR, agency_id=agency_a),
-            "operator_b": create_user(db, planner, username="operator.b", full_name="Operator B", password=PASSWORD, role=Role.AGENCY_OPERATOR, agency_id=agency_b),
-            "employee": create_user(db, planner, username="pegawai", full_name="Pegawai", password=PASSWORD, role=Role.EMPLOYEE, nip=nip_a),
-            "housing": create_user(db, planner, username="hunian", full_name="Petugas Hunian", password=PASSWORD, role=Role.HOUSING_OFFICER),
-            "auditor": create_user(db, planner, username="auditor", full_name="Auditor", password=PASSWORD, role=Role.AUDITOR),
+            "operator_a": create_user(
+                db,
+                planner,
+                username="operator.a",
+                full_name="Operator A",
+                password=PASSWORD,
+                role=Role.AGENCY_OPERATOR,
+                agency_id=agency_a,
+            ),
+            "operator_b": create_user(
+                db,
+                planner,
+                username="operator.b",
+                full_name="Operator B",
+                password=PASSWORD,
+                role=Role.AGENCY_OPERATOR,
+                agency_id=agency_b,
+            ),
+            "employee": create_user(
+                db,
+                planner,
+                username="pegawai",
+                full_name="Pegawai",
+                password=PASSWORD,
+                role=Role.EMPLOYEE,
+                nip=nip_a,
+            ),
+            "housing": create_user(
+                db,
+                planner,
+                username="hunian",
+                full_name="Petugas Hunian",
+                password=PASSWORD,
+                role=Role.HOUSING_OFFICER,
+            ),
+            "auditor": create_user(
+                db,
+                planner,
+                username="auditor",
+                full_name="Auditor",
+                password=PASSWORD,
+                role=Role.AUDITOR,
+            ),
         }
         record = ScenarioRecord(name="Demo kecil", created_at=now(), created_by="perencana")
         db.add(record)
@@ -132,7 +175,9 @@ def _build_world(backend: str, url: str) -> World:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     backend = str(request.param)
     url = database_url(backend, tmp_path_factory.mktemp(backend), request)
     built = _build_world(backend, url)

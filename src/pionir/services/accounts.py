@@ -12,11 +12,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import LoginSession, User
+from pionir.scenario.errors import ScenarioIssue
 from pionir.services import audit
 from pionir.services.actor import Actor, Role, require_admin
 from pionir.services.clock import aware, now
 from pionir.services.errors import Conflict, InputRefused
-from pionir.scenario.errors import ScenarioIssue
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 10
@@ -45,7 +45,11 @@ def check_new_user(
 ) -> list[ScenarioIssue]:
     """Every problem with a new account's fields."""
     issues = []
-    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").isalnum():
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace(".", "").replace("_", "").isalnum()
+    ):
         issues.append(
             _field_issue(
                 "username",
@@ -121,7 +125,13 @@ def create_user(
         "user.create",
         "user",
         user.id,
-        after={"username": username, "role": role.value, "agency_id": user.agency_id, "nip": user.nip, "is_admin": is_admin},
+        after={
+            "username": username,
+            "role": role.value,
+            "agency_id": user.agency_id,
+            "nip": user.nip,
+            "is_admin": is_admin,
+        },
     )
     return user
 

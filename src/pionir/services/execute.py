@@ -64,7 +64,9 @@ def execute_run(engine: Engine, run_id: int, workers: int = 2) -> None:
             return
         _set(engine, run_id, phase="explain")
         explanations, binding = explain(instance, result.plan)
-        report = RunReport(instance, result, explanations, binding, wave_usage(instance, result.plan))
+        report = RunReport(
+            instance, result, explanations, binding, wave_usage(instance, result.plan)
+        )
         _store(sessions(), run_id, report)
     except Exception as error:  # the run's record must say what happened, whatever it was
         _set(

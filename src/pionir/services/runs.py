@@ -9,12 +9,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import PlanRun
+from pionir.scenario.errors import ScenarioIssue
 from pionir.services import audit
 from pionir.services.actor import Actor, require_overview, require_planner
 from pionir.services.clock import now
 from pionir.services.errors import Conflict, InputRefused, NotFound
 from pionir.services.scenarios import get_version
-from pionir.scenario.errors import ScenarioIssue
 
 MAX_TIME_LIMIT = 3600.0
 

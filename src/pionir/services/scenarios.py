@@ -64,7 +64,12 @@ def import_scenario(
         "scenario.import",
         "scenario_version",
         version.id,
-        after={"scenario_id": scenario_id, "number": version.number, "source": filename, **version.counts},
+        after={
+            "scenario_id": scenario_id,
+            "number": version.number,
+            "source": filename,
+            **version.counts,
+        },
     )
     return version
 
@@ -192,8 +197,7 @@ def list_scenarios(db: Session, actor: Actor) -> list[ScenarioSummary]:
     require_overview(actor)
     records = db.scalars(select(ScenarioRecord).order_by(ScenarioRecord.id.desc())).all()
     versions = db.scalars(
-        select(ScenarioVersion)
-        .order_by(ScenarioVersion.scenario_id, ScenarioVersion.number.desc())
+        select(ScenarioVersion).order_by(ScenarioVersion.scenario_id, ScenarioVersion.number.desc())
     ).all()
     by_scenario: dict[int, list[ScenarioVersion]] = {}
     for version in versions:

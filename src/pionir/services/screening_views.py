@@ -43,7 +43,9 @@ class ScreeningPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _scoped(query: Select[tuple[PersonRow]], actor: Actor, wanted: str | None) -> Select[tuple[PersonRow]]:
+def _scoped(
+    query: Select[tuple[PersonRow]], actor: Actor, wanted: str | None
+) -> Select[tuple[PersonRow]]:
     scope = agency_scope(actor)
     if wanted:
         require_agency(actor, wanted)
@@ -59,7 +61,9 @@ def screening_page(
     """People of a version with their screening result; operators see their own K/L only."""
     require_screening(actor)
     get_version(db, actor, version_id)
-    query = _scoped(select(PersonRow).where(PersonRow.version_id == version_id), actor, wanted.agency_id)
+    query = _scoped(
+        select(PersonRow).where(PersonRow.version_id == version_id), actor, wanted.agency_id
+    )
     if wanted.unit_id:
         query = query.where(PersonRow.unit_id == wanted.unit_id)
     if wanted.eligible is not None:
@@ -105,7 +109,9 @@ def screening_funnel(db: Session, actor: Actor, version_id: int) -> Funnel:
         movable += bool(is_movable)
         for code in filter(None, codes.split(";")):
             reasons[code] = reasons.get(code, 0) + 1
-    return Funnel(employees, eligible, movable, dict(sorted(reasons.items(), key=lambda kv: -kv[1])))
+    return Funnel(
+        employees, eligible, movable, dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
+    )
 
 
 def unit_priorities(

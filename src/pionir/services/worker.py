@@ -106,7 +106,10 @@ def _watch(
         if cancel:
             reason = ("Dibatalkan oleh pengguna.", "Cancelled by a user.")
         elif stop.is_set():
-            reason = ("Dihentikan karena pekerja dimatikan.", "Stopped because the worker shut down.")
+            reason = (
+                "Dihentikan karena pekerja dimatikan.",
+                "Stopped because the worker shut down.",
+            )
         if reason is not None and child.is_alive():
             child.terminate()
             child.join(10)
@@ -118,7 +121,11 @@ def _watch(
         if status != RunStatus.RUNNING.value:
             return
         if reason is not None:
-            values = {"status": RunStatus.CANCELLED.value, "message": reason[0], "message_en": reason[1]}
+            values = {
+                "status": RunStatus.CANCELLED.value,
+                "message": reason[0],
+                "message_en": reason[1],
+            }
         else:
             values = {
                 "status": RunStatus.FAILED.value,

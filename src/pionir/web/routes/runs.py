@@ -114,9 +114,7 @@ def run_out(run: PlanRun, with_summary: bool = False) -> RunOut:
 )
 def api_request_run(version_id: int, body: RunRequest, db: Db, viewer: CurrentViewer) -> RunOut:
     """Queue a plan run; poll GET /api/runs/{id} for its progress."""
-    run = runs.request_run(
-        db, viewer.actor, version_id, time_limit=body.time_limit, seed=body.seed
-    )
+    run = runs.request_run(db, viewer.actor, version_id, time_limit=body.time_limit, seed=body.seed)
     db.commit()
     return run_out(run)
 
