@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pionir.web.routes import accounts, audit, editing, plan_views, runs, scenarios
+from pionir.web.routes import accounts, audit, editing, exports, plan_views, runs, scenarios
 
 ROUTERS: tuple[APIRouter, ...] = (
     accounts.router,
@@ -13,4 +13,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     runs.router,
     plan_views.router,
     audit.router,
+    exports.router,
 )
