@@ -1,0 +1,167 @@
+"""Scenario editing: a changed policy or capacity table becomes the scenario's next version.
+
+The version edited is never touched, and neither are the runs planned from it: a
+plan keeps the version it was made from. An edit passes the core's own checks
+(see `editing_checks`) before anything is written, so an edited version is
+exactly as valid as an imported one, and only planners may make one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pionir.db.tables import ScenarioVersion
+from pionir.priority.ahp import AhpResult
+from pionir.scenario.csv_io import POLICY_FILE
+from pionir.scenario.errors import ScenarioIssue
+from pionir.scenario.model import Policy, Scenario
+from pionir.scenario.policy_io import parse_policy
+from pionir.scenario.tables import TABLES_BY_NAME
+from pionir.services import audit
+from pionir.services.actor import Actor, require_overview, require_planner
+from pionir.services.editing_checks import (
+    CAPACITY_TABLES,
+    TableRows,
+    capacity_changes,
+    checked_policy,
+    checked_scenario,
+    edited_tables,
+    policy_changes,
+    unchanged,
+)
+from pionir.services.errors import Conflict, InputRefused
+from pionir.services.pairwise import pairwise_result
+from pionir.services.scenarios import get_version, load_version_scenario, store_version
+
+
+@dataclass(frozen=True, slots=True)
+class Edited:
+    """The new version, the one it was made from, and the changes as audited."""
+
+    version: ScenarioVersion
+    based_on: ScenarioVersion
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def version_policy(db: Session, actor: Actor, version_id: int) -> tuple[ScenarioVersion, Policy]:
+    """A version and its policy; every role but the employee may look."""
+    version = get_version(db, actor, version_id)
+    return version, parse_policy(tomllib.loads(version.policy_toml), POLICY_FILE)
+
+
+def version_capacity(
+    db: Session, actor: Actor, version_id: int
+) -> tuple[ScenarioVersion, Scenario]:
+    """A version and its scenario, whose towers, buildings, facilities and waves are shown."""
+    version = get_version(db, actor, version_id)
+    return version, load_version_scenario(version)
+
+
+def edit_policy(
+    db: Session, actor: Actor, version_id: int, raw: Mapping[str, Any], *, note: str = ""
+) -> Edited:
+    """Store the version's scenario with the policy `raw` describes as the next version.
+
+    `raw` is laid out like policy.toml; a key left out takes the planning model's default.
+    """
+    require_planner(actor)
+    base = get_version(db, actor, version_id)
+    policy = checked_policy(raw)
+    scenario = load_version_scenario(base)
+    before, after = policy_changes(scenario.policy, policy)
+    if not (before or after):
+        raise unchanged()
+    edited = checked_scenario(edited_tables(scenario, {}), policy)
+    return _stored(
+        db, actor, base, edited, (before, after), "scenario.policy_edit", POLICY_FILE, note
+    )
+
+
+def edit_capacity(
+    db: Session,
+    actor: Actor,
+    version_id: int,
+    tables: Mapping[str, TableRows],
+    *,
+    note: str = "",
+) -> Edited:
+    """Store the version's scenario with these towers, buildings, facilities or waves.
+
+    A table left out of `tables` stays as it is; one given replaces the old one whole.
+    """
+    require_planner(actor)
+    base = get_version(db, actor, version_id)
+    _refuse_other_tables(tables)
+    scenario = load_version_scenario(base)
+    edited = checked_scenario(edited_tables(scenario, tables), scenario.policy)
+    before, after = capacity_changes(scenario, edited)
+    if not (before or after):
+        raise unchanged()
+    files = ", ".join(
+        TABLES_BY_NAME[name].file_name
+        for name in CAPACITY_TABLES
+        if name in before or name in after
+    )
+    return _stored(db, actor, base, edited, (before, after), "scenario.capacity_edit", files, note)
+
+
+def _refuse_other_tables(tables: Mapping[str, TableRows]) -> None:
+    """People and units come from imports; only capacities are edited here."""
+    others = [name for name in tables if name not in CAPACITY_TABLES]
+    if others:
+        listed = ", ".join(CAPACITY_TABLES)
+        raise InputRefused(
+            f"Hanya tabel {listed} yang dapat diubah di sini.",
+            f"Only the tables {listed} can be changed here.",
+            [
+                ScenarioIssue(
+                    name, 0, "", "Tabel ini tidak dapat diubah.", "This table cannot be changed."
+                )
+                for name in others
+            ],
+        )
+
+
+def _stored(
+    db: Session,
+    actor: Actor,
+    base: ScenarioVersion,
+    scenario: Scenario,
+    changes: tuple[dict[str, Any], dict[str, Any]],
+    action: str,
+    changed_files: str,
+    note: str,
+) -> Edited:
+    """The next version of the scenario, and its audit event, in the caller's transaction."""
+    try:
+        version = store_version(
+            db,
+            actor,
+            base.scenario_id,
+            scenario,
+            # Names the version it came from, so the version history reads as a lineage.
+            source_name=f"v{base.number} · {changed_files}",
+            note=note.strip(),
+        )
+    except IntegrityError:
+        # Two edits saved at the same moment both take the next number; one has to wait.
+        raise Conflict(
+            "Versi baru lain baru saja disimpan untuk skenario ini; muat ulang lalu coba lagi.",
+            "Another new version of this scenario was just saved; reload and try again.",
+        ) from None
+    before, after = changes
+    audit.record(db, actor, action, "scenario_version", version.id, before=before, after=after)
+    return Edited(version, base, before, after)
+
+
+def ahp_check(actor: Actor, matrix: Sequence[Sequence[object]]) -> AhpResult:
+    """Weights, λmax and CR of a pairwise matrix, for anyone who may see the policy forms."""
+    require_overview(actor)
+    return pairwise_result(matrix)
