@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import ScenarioVersion
@@ -35,7 +34,7 @@ from pionir.services.editing_checks import (
     policy_changes,
     unchanged,
 )
-from pionir.services.errors import Conflict, InputRefused
+from pionir.services.errors import InputRefused
 from pionir.services.pairwise import pairwise_result
 from pionir.services.scenarios import get_version, load_version_scenario, store_version
 
@@ -140,22 +139,15 @@ def _stored(
     note: str,
 ) -> Edited:
     """The next version of the scenario, and its audit event, in the caller's transaction."""
-    try:
-        version = store_version(
-            db,
-            actor,
-            base.scenario_id,
-            scenario,
-            # Names the version it came from, so the version history reads as a lineage.
-            source_name=f"v{base.number} · {changed_files}",
-            note=note.strip(),
-        )
-    except IntegrityError:
-        # Two edits saved at the same moment both take the next number; one has to wait.
-        raise Conflict(
-            "Versi baru lain baru saja disimpan untuk skenario ini; muat ulang lalu coba lagi.",
-            "Another new version of this scenario was just saved; reload and try again.",
-        ) from None
+    version = store_version(
+        db,
+        actor,
+        base.scenario_id,
+        scenario,
+        # Names the version it came from, so the version history reads as a lineage.
+        source_name=f"v{base.number} · {changed_files}",
+        note=note.strip(),
+    )
     before, after = changes
     audit.record(db, actor, action, "scenario_version", version.id, before=before, after=after)
     return Edited(version, base, before, after)

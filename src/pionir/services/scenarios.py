@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import AgencyRow, PersonRow, ScenarioRecord, ScenarioVersion, UnitRow
@@ -19,7 +20,7 @@ from pionir.services import audit
 from pionir.services.actor import Actor, require_overview, require_planner
 from pionir.services.archive import archive_of, scenario_from_archive, scenario_from_upload
 from pionir.services.clock import now
-from pionir.services.errors import InputRefused, NotFound
+from pionir.services.errors import Conflict, InputRefused, NotFound
 
 BATCH = 5_000
 
@@ -117,7 +118,14 @@ def store_version(
         counts=counts,
     )
     db.add(version)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:
+        # Two saves at the same moment both took the next number; one has to try again.
+        raise Conflict(
+            "Versi baru lain baru saja disimpan untuk skenario ini; muat ulang lalu coba lagi.",
+            "Another new version of this scenario was just saved; reload and try again.",
+        ) from None
     _insert_rows(db, version.id, scenario, screening)
     return version
 
