@@ -7,6 +7,7 @@ killed half-way leaves no placements behind.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from typing import Any
@@ -30,10 +31,14 @@ from pionir.services.runs import RunStatus
 BATCH = 5_000
 # Progress is written at most this often: enough for a live view, little load on the DB.
 PROGRESS_EVERY = 0.5
+JOB_NICENESS = 10
 
 
 def run_in_process(database_url: str, run_id: int, workers: int = 2) -> None:
     """Entry point of the child process."""
+    # A plan run is batch work: at a lower CPU priority it takes what page requests leave,
+    # so the web stays responsive on a small server while the solver uses the rest.
+    os.nice(JOB_NICENESS)
     engine = make_engine(database_url)
     try:
         execute_run(engine, run_id, workers=workers)
