@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,6 +233,20 @@ def get_version(db: Session, actor: Actor, version_id: int) -> ScenarioVersion:
 def latest_version(db: Session, actor: Actor) -> ScenarioVersion | None:
     require_overview(actor)
     return db.scalar(select(ScenarioVersion).order_by(ScenarioVersion.id.desc()).limit(1))
+
+
+def version_labels(db: Session, actor: Actor, version_ids: Iterable[int]) -> dict[int, str]:
+    """'Scenario name · v3' for each version id, for lists that show runs."""
+    require_overview(actor)
+    wanted = set(version_ids)
+    if not wanted:
+        return {}
+    rows = db.execute(
+        select(ScenarioVersion.id, ScenarioVersion.number, ScenarioRecord.name)
+        .join(ScenarioRecord, ScenarioRecord.id == ScenarioVersion.scenario_id)
+        .where(ScenarioVersion.id.in_(wanted))
+    )
+    return {version_id: f"{name} · v{number}" for version_id, number, name in rows}
 
 
 def load_version_scenario(version: ScenarioVersion) -> Scenario:

@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from pionir.services.actor import ROLE_LABELS
 from pionir.web.deps import Viewer
@@ -16,12 +18,19 @@ from pionir.web.i18n import LANGUAGE_COOKIE, language_of, pick, translator
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
-def _number(value: float | int | None, digits: int = 0) -> str:
-    """Indonesian number style: 11.916 and 0,45."""
+def format_number(value: float | int | None, digits: int = 0, lang: str = "id") -> str:
+    """11.916 and 0,45 in Bahasa Indonesia; 11,916 and 0.45 in English."""
     if value is None:
         return "–"
     text = f"{value:,.{digits}f}"
+    if lang == "en":
+        return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+@pass_context
+def _number(context: Context, value: float | int | None, digits: int = 0) -> str:
+    return format_number(value, digits, str(context.get("lang", "id")))
 
 
 TEMPLATES.env.filters["number"] = _number

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from pionir.db.tables import PlanRun
-from pionir.services import runs
+from pionir.services import runs, scenarios
 from pionir.web.deps import CurrentViewer, Db
 from pionir.web.render import render
 
@@ -32,13 +32,23 @@ def run_form(
 
 @router.get("/runs", include_in_schema=False)
 def runs_page(request: Request, db: Db, viewer: CurrentViewer) -> Response:
-    return render(request, viewer, "runs.html", runs=runs.list_runs(db, viewer.actor))
+    history = runs.list_runs(db, viewer.actor)
+    labels = scenarios.version_labels(db, viewer.actor, (r.version_id for r in history))
+    return render(request, viewer, "runs.html", runs=history, version_labels=labels)
 
 
 @router.get("/runs/{run_id}", include_in_schema=False)
 def run_page(request: Request, run_id: int, db: Db, viewer: CurrentViewer) -> Response:
     run = runs.get_run(db, viewer.actor, run_id)
-    return render(request, viewer, "run.html", run=run, finished=run.status in runs.FINISHED)
+    labels = scenarios.version_labels(db, viewer.actor, [run.version_id])
+    return render(
+        request,
+        viewer,
+        "run.html",
+        run=run,
+        finished=run.status in runs.FINISHED,
+        version_labels=labels,
+    )
 
 
 @router.get("/runs/{run_id}/progress", include_in_schema=False)

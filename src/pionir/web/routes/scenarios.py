@@ -124,7 +124,15 @@ def version_page(request: Request, version_id: int, db: Db, viewer: CurrentViewe
     version = scenarios.get_version(db, viewer.actor, version_id)
     record = scenarios.get_scenario(db, viewer.actor, version.scenario_id)
     history = runs.list_runs(db, viewer.actor, version_id)
-    return render(request, viewer, "version.html", version=version, record=record, runs=history)
+    return render(
+        request,
+        viewer,
+        "version.html",
+        version=version,
+        record=record,
+        runs=history,
+        version_labels={version.id: f"{record.name} · v{version.number}"},
+    )
 
 
 @router.get("/versions/{version_id}/priorities", include_in_schema=False)
