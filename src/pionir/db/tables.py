@@ -193,6 +193,18 @@ class PlacementRow(Base):
         Index("ix_placements_run_nip", "run_id", "nip", unique=True),
         Index("ix_placements_run_agency", "run_id", "agency_id"),
         Index("ix_placements_run_wave", "run_id", "wave_id"),
+        # The plan list's default order, so a page is read from the index, not sorted.
+        Index(
+            "ix_placements_run_order",
+            "run_id",
+            "month",
+            "wave_id",
+            "agency_id",
+            "unit_id",
+            "nip",
+        ),
+        # Movers per K/L counted from the index alone, without reading the rows.
+        Index("ix_placements_run_agency_wave", "run_id", "agency_id", "wave_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

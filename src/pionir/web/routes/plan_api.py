@@ -1,0 +1,360 @@
+"""The JSON API of the plan views; the same use cases and the same scope as the pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from pionir.db.tables import PlanRun
+from pionir.services import person_views, plan_compare, plan_list, plan_views
+from pionir.services.errors import NotFound
+from pionir.web.deps import CurrentViewer, Db
+
+router = APIRouter(tags=["rencana / plan views"])
+
+
+class WaveOut(BaseModel):
+    wave_id: str
+    month: str
+    movers: int
+    persons: int
+    seats: int
+    flats_used: int
+    flats_ready: int
+    pupils: int
+    school_places: int
+    allowance: int
+    allowance_so_far: int
+
+
+class TowerOut(BaseModel):
+    tower_id: str
+    ready_month: str
+    units: int
+    units_used: int
+    persons: int
+
+
+class AgencyFiguresOut(BaseModel):
+    agency_id: str
+    name: str
+    quota: int
+    movers: int
+
+
+class FunnelOut(BaseModel):
+    employees: int
+    eligible: int
+    movable: int
+    moving: int
+
+
+class DashboardOut(BaseModel):
+    run_id: int
+    approved: bool
+    agency_scope: str | None
+    movers: int
+    quota: int
+    households: int
+    persons: int
+    objective: float
+    bound: float
+    gap: float
+    allowance_total: int
+    budget: int
+    waves: list[WaveOut]
+    towers: list[TowerOut]
+    agencies: list[AgencyFiguresOut]
+    funnel: FunnelOut
+    binding: dict[str, dict[str, int]]
+
+
+@router.get("/api/runs/{run_id}/dashboard", response_model=DashboardOut)
+def api_dashboard(run_id: int, db: Db, viewer: CurrentViewer) -> DashboardOut:
+    """A finished run's figures; an operator's per-K/L figures and funnel are their own."""
+    dash = plan_views.dashboard(db, viewer.actor, run_id)
+    return DashboardOut(
+        run_id=dash.run.id,
+        approved=dash.run.approved_at is not None,
+        agency_scope=dash.agency_scope,
+        movers=dash.movers,
+        quota=dash.quota,
+        households=dash.households,
+        persons=dash.persons,
+        objective=dash.objective,
+        bound=dash.bound,
+        gap=dash.gap,
+        allowance_total=dash.allowance_total,
+        budget=dash.budget,
+        waves=[WaveOut.model_validate(w, from_attributes=True) for w in dash.waves],
+        towers=[TowerOut.model_validate(t, from_attributes=True) for t in dash.towers],
+        agencies=[AgencyFiguresOut.model_validate(a, from_attributes=True) for a in dash.agencies],
+        funnel=FunnelOut.model_validate(dash.funnel, from_attributes=True),
+        binding=dash.binding,
+    )
+
+
+class PlanLineOut(BaseModel):
+    nip: str
+    name: str
+    agency_id: str
+    unit_id: str
+    wave_id: str | None
+    month: str | None
+    tower_id: str | None
+    unit_no: int | None
+    building_id: str | None
+    allowance: int
+    outcome: str
+
+
+class GroupOut(BaseModel):
+    key: str | None
+    count: int
+
+
+class PlacementsOut(BaseModel):
+    view: str
+    total: int
+    page: int
+    per_page: int
+    groups: list[GroupOut]
+    placements: list[PlanLineOut]
+
+
+def plan_filter(
+    view: plan_list.PlanView = plan_list.PlanView.WAVE,
+    wave: str = "",
+    agency: str = "",
+    tower: str = "",
+    building: str = "",
+    q: str = "",
+    outcome: plan_list.OutcomeFilter = plan_list.OutcomeFilter.MOVES,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> plan_list.PlanFilter:
+    """The plan list's query parameters, shared by its page and its API."""
+    return plan_list.PlanFilter(
+        view=view,
+        wave_id=wave or None,
+        agency_id=agency or None,
+        tower_id=tower or None,
+        building_id=building or None,
+        search=q or None,
+        outcome=outcome,
+        page=page,
+    )
+
+
+PlanFilterQuery = Annotated[plan_list.PlanFilter, Depends(plan_filter)]
+
+
+@router.get("/api/runs/{run_id}/placements", response_model=PlacementsOut)
+def api_placements(
+    run_id: int, db: Db, viewer: CurrentViewer, wanted: PlanFilterQuery
+) -> PlacementsOut:
+    """The plan list, 50 a page, with counts per group of the chosen view.
+
+    `outcome` is `moves` (default), `all`, `stays`, or a screening outcome (`ineligible`,
+    `household_ineligible`, `not_selected`: not for housing officers)."""
+    found = plan_list.plan_page(db, viewer.actor, run_id, wanted)
+    return PlacementsOut(
+        view=found.view.value,
+        total=found.total,
+        page=found.page,
+        per_page=found.per_page,
+        groups=[GroupOut(key=g.key, count=g.count) for g in found.groups],
+        placements=[PlanLineOut.model_validate(line, from_attributes=True) for line in found.lines],
+    )
+
+
+class WaveCountOut(BaseModel):
+    wave_id: str
+    month: str
+    movers: int
+
+
+class AgencyUnitOut(BaseModel):
+    unit_id: str
+    name: str
+    rank: int
+    priority: float
+    quota: int
+    movers: int
+
+
+class AgencyPlanOut(BaseModel):
+    run_id: int
+    agency_id: str
+    name: str
+    quota: int
+    movers: int
+    waves: list[WaveCountOut]
+    units: list[AgencyUnitOut]
+    funnel: FunnelOut
+
+
+@router.get("/api/runs/{run_id}/agencies/{agency_id}", response_model=AgencyPlanOut)
+def api_agency(run_id: int, agency_id: str, db: Db, viewer: CurrentViewer) -> AgencyPlanOut:
+    """One K/L's quota, movers per wave and per unit (by priority rank)."""
+    found = plan_views.agency_plan(db, viewer.actor, run_id, agency_id)
+    return AgencyPlanOut(
+        run_id=found.run.id,
+        agency_id=found.agency.agency_id,
+        name=found.agency.name,
+        quota=found.agency.quota,
+        movers=found.movers,
+        waves=[WaveCountOut.model_validate(w, from_attributes=True) for w in found.waves],
+        units=[AgencyUnitOut.model_validate(u, from_attributes=True) for u in found.units],
+        funnel=FunnelOut.model_validate(found.funnel, from_attributes=True),
+    )
+
+
+class ScreeningResultOut(BaseModel):
+    eligible: bool
+    movable: bool
+    merit: float
+    reasons: list[str]
+
+
+class PlacementOut(BaseModel):
+    wave_id: str
+    month: str | None
+    tower_id: str | None
+    unit_no: int | None
+    building_id: str | None
+    allowance: int
+
+
+class PersonOut(BaseModel):
+    run_id: int
+    nip: str
+    name: str
+    agency_id: str
+    unit_id: str
+    position_title: str
+    grade: str
+    household_id: str
+    outcome: str
+    screening: ScreeningResultOut | None
+    placement: PlacementOut | None
+    explanation: str | None
+    explanation_en: str | None
+
+
+def person_out(record: person_views.PersonRecord) -> PersonOut:
+    screening = record.screening
+    placement = record.placement
+    return PersonOut(
+        run_id=record.run_id,
+        nip=record.nip,
+        name=record.name,
+        agency_id=record.agency_id,
+        unit_id=record.unit_id,
+        position_title=record.position_title,
+        grade=record.grade,
+        household_id=record.household_id,
+        outcome=record.outcome,
+        screening=ScreeningResultOut(
+            eligible=screening.eligible,
+            movable=screening.movable,
+            merit=screening.merit,
+            reasons=list(screening.reasons),
+        )
+        if screening
+        else None,
+        placement=PlacementOut.model_validate(placement, from_attributes=True)
+        if placement
+        else None,
+        explanation=record.explanation[0] if record.explanation else None,
+        explanation_en=record.explanation[1] if record.explanation else None,
+    )
+
+
+@router.get("/api/runs/{run_id}/people/{nip}", response_model=PersonOut)
+def api_person(run_id: int, nip: str, db: Db, viewer: CurrentViewer) -> PersonOut:
+    """One employee in a run. Screening (merit, reasons) only for planners, auditors,
+    operators, and the employee themself."""
+    return person_out(person_views.person_record(db, viewer.actor, run_id, nip))
+
+
+@router.get("/api/me/record", response_model=PersonOut)
+def api_my_record(db: Db, viewer: CurrentViewer) -> PersonOut:
+    """The logged-in employee's own record in the approved (else newest) plan holding it.
+
+    (`/api/me` itself is the account: who is logged in, and the CSRF token.)"""
+    record = person_views.my_record(db, viewer.actor)
+    if record is None:
+        raise NotFound("Belum ada rencana yang memuat data Anda.", "No plan holds your record yet.")
+    return person_out(record)
+
+
+class RunFiguresOut(BaseModel):
+    run_id: int
+    version_id: int
+    movers: int
+    objective: float | None
+    bound: float | None
+    gap: float | None
+
+
+class CountDiffOut(BaseModel):
+    key: str
+    a: int
+    b: int
+    difference: int
+
+
+class MoveChangeOut(BaseModel):
+    nip: str
+    name: str
+    agency_id: str
+    kind: str
+    wave_a: str | None
+    tower_a: str | None
+    wave_b: str | None
+    tower_b: str | None
+
+
+class ComparisonOut(BaseModel):
+    a: RunFiguresOut
+    b: RunFiguresOut
+    agency_scope: str | None
+    waves: list[CountDiffOut]
+    agencies: list[CountDiffOut]
+    total: int
+    page: int
+    per_page: int
+    changes: list[MoveChangeOut]
+
+
+def _run_figures(run: PlanRun) -> RunFiguresOut:
+    summary = run.summary or {}
+    return RunFiguresOut(
+        run_id=run.id,
+        version_id=run.version_id,
+        movers=summary.get("movers", 0),
+        objective=summary.get("objective"),
+        bound=summary.get("bound"),
+        gap=summary.get("gap"),
+    )
+
+
+@router.get("/api/compare", response_model=ComparisonOut)
+def api_compare(
+    a: int, b: int, db: Db, viewer: CurrentViewer, page: Annotated[int, Query(ge=1)] = 1
+) -> ComparisonOut:
+    """Run B against run A: movers per wave and K/L, and who moves differently (paged)."""
+    found = plan_compare.compare_runs(db, viewer.actor, a, b, page)
+    return ComparisonOut(
+        a=_run_figures(found.a),
+        b=_run_figures(found.b),
+        agency_scope=found.agency_scope,
+        waves=[CountDiffOut.model_validate(d, from_attributes=True) for d in found.waves],
+        agencies=[CountDiffOut.model_validate(d, from_attributes=True) for d in found.agencies],
+        total=found.total,
+        page=found.page,
+        per_page=found.per_page,
+        changes=[MoveChangeOut.model_validate(c, from_attributes=True) for c in found.changes],
+    )
