@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, update
 from sqlalchemy.orm import Session
 
-from pionir.db.engine import make_engine, session_factory
+from pionir.db.engine import make_engine, refresh_statistics, session_factory
 from pionir.db.tables import PlacementRow, PlanRun, ScenarioVersion
 from pionir.outputs import RunReport, summary_dict
 from pionir.planner.check import employee_allowance
@@ -233,3 +233,4 @@ def _store(db: Session, run_id: int, report: RunReport) -> None:
                 message_en="",
             )
         )
+        refresh_statistics(db, "placements")

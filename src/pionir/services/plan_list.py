@@ -6,7 +6,7 @@ fifty names are then read from the people, so a page costs the same at any scale
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -14,8 +14,9 @@ from sqlalchemy import Row, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import PersonRow, PlacementRow, PlanRun
-from pionir.services.actor import Actor, require_screening
+from pionir.services.actor import Actor, agency_scope, require_screening
 from pionir.services.plan_views import MOVES, STAYS, plan_of_run, scoped_placements
+from pionir.services.run_memo import memo_for_run
 
 PER_PAGE = 50
 
@@ -234,7 +235,9 @@ def plan_page(db: Session, actor: Actor, run_id: int, wanted: PlanFilter) -> Pla
     if wanted.outcome in SCREENING_OUTCOMES:
         require_screening(actor)
     run = plan_of_run(db, actor, run_id)
-    groups = _groups(db, actor, run, wanted)
+    # Counts per group depend on the filters and the scope, never on the page.
+    key = ("plan_groups", agency_scope(actor), replace(wanted, page=1))
+    groups = memo_for_run(db, run, key, lambda: _groups(db, actor, run, wanted))
     total = sum(g.count for g in groups)
     page = max(1, wanted.page)
     rows = _page_rows(db, actor, run, wanted, page)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from pionir.db.tables import AgencyRow, PersonRow, PlacementRow, PlanRun, UnitRow
 from pionir.services.actor import Actor, agency_scope, require_agency
 from pionir.services.errors import Conflict, NotFound
+from pionir.services.run_memo import memo_for_run
 from pionir.services.runs import RunStatus, get_run
 
 AnySelect = TypeVar("AnySelect", bound=Select[Any])
@@ -210,10 +211,15 @@ def dashboard(db: Session, actor: Actor, run_id: int) -> Dashboard:
     run = plan_of_run(db, actor, run_id)
     summary = run.summary
     assert summary is not None  # plan_of_run refuses runs without one
-    quota = db.scalar(
-        select(func.coalesce(func.sum(AgencyRow.quota), 0)).where(
-            AgencyRow.version_id == run.version_id
-        )
+    quota = memo_for_run(
+        db,
+        run,
+        "quota",
+        lambda: db.scalar(
+            select(func.coalesce(func.sum(AgencyRow.quota), 0)).where(
+                AgencyRow.version_id == run.version_id
+            )
+        ),
     )
     return Dashboard(
         run=run,
@@ -229,8 +235,12 @@ def dashboard(db: Session, actor: Actor, run_id: int) -> Dashboard:
         budget=summary["budget"],
         waves=wave_figures(summary),
         towers=_tower_figures(summary),
-        agencies=agency_figures(db, actor, run),
-        funnel=funnel_of(db, actor, run),
+        agencies=memo_for_run(
+            db, run, ("agencies", agency_scope(actor)), lambda: agency_figures(db, actor, run)
+        ),
+        funnel=memo_for_run(
+            db, run, ("funnel", agency_scope(actor)), lambda: funnel_of(db, actor, run)
+        ),
         binding=summary.get("binding", {}),
     )
 

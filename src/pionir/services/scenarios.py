@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pionir.db.engine import refresh_statistics
 from pionir.db.tables import AgencyRow, PersonRow, ScenarioRecord, ScenarioVersion, UnitRow
 from pionir.priority.score import rank_units
 from pionir.scenario.errors import ScenarioRefused
@@ -193,6 +194,7 @@ def _insert_rows(
         )
     for start in range(0, len(rows), BATCH):
         db.execute(insert(PersonRow), rows[start : start + BATCH])
+    refresh_statistics(db, "people", "units", "agencies")
 
 
 @dataclass(frozen=True, slots=True)

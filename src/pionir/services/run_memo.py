@@ -1,0 +1,51 @@
+"""Memoised figures of finished plan runs.
+
+A finished run's placements never change (approval only stamps the run row), so what is
+computed from them (dashboard aggregates, group counts, page counts) can be kept and
+reused: under load the same dashboard is asked for again and again. Keys carry the
+database's URL and the actor's scope, so two databases or two agencies never share an
+entry. The memo is per process and bounded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from pionir.db.tables import PlanRun
+from pionir.services.runs import FINISHED
+
+T = TypeVar("T")
+MAX_ENTRIES = 2_000
+
+_entries: OrderedDict[Hashable, object] = OrderedDict()
+_lock = threading.Lock()
+
+
+def memo_for_run(db: Session, run: PlanRun, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` once per finished run and key; every time for a run still going."""
+    if run.status not in FINISHED:
+        return compute()
+    # The finish time tells apart two runs that got the same id (SQLite reuses a deleted
+    # row's id), the URL two databases.
+    full_key = (str(db.get_bind().engine.url), run.id, run.finished_at, key)
+    with _lock:
+        if full_key in _entries:
+            _entries.move_to_end(full_key)
+            return _entries[full_key]  # type: ignore[return-value]
+    value = compute()
+    with _lock:
+        _entries[full_key] = value
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
+
+
+def forget_all() -> None:
+    """Empty the memo (tests that rewrite a finished run's rows use this)."""
+    with _lock:
+        _entries.clear()
