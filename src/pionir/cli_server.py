@@ -27,14 +27,17 @@ def serve(
         bool,
         typer.Option(help="Jalankan pekerja di samping server / start a worker alongside"),
     ] = True,
+    processes: Annotated[
+        int,
+        typer.Option(help="Proses server web / web server processes (one per core)"),
+    ] = os.cpu_count() or 1,
 ) -> None:
     """Jalankan aplikasi web / Start the web application (and a worker for plan runs)."""
     import uvicorn
 
-    from pionir.web.app import create_app
-
     settings = load_settings()
-    app = create_app(settings)
+    # Migrate once here, so that several server processes do not race to do it.
+    upgrade(make_engine(settings.database_url))
     child = None
     if worker:
         env = os.environ | {"PIONIR_DATABASE_URL": settings.database_url}
@@ -42,7 +45,16 @@ def serve(
         child = subprocess.Popen([sys.executable, "-m", "pionir", "worker"], env=env)
     typer.echo(f"Pionir: http://{host}:{port}/  (API: http://{host}:{port}/docs)", err=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # Python serves one request at a time per process (the GIL): one process per core.
+        uvicorn.run(
+            "pionir.web.app:worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=max(1, processes),
+            log_level="warning",
+            env_file=None,
+        )
     finally:
         if child is not None:
             child.terminate()

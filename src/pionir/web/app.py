@@ -22,11 +22,14 @@ from pionir.web.routes import ROUTERS
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, *, migrate: bool = True
+) -> FastAPI:
     """The application on the configured database, migrated to the newest schema."""
     settings = settings or load_settings()
     engine = engine or make_engine(settings.database_url)
-    upgrade(engine)
+    if migrate:
+        upgrade(engine)
     app = FastAPI(
         title="Pionir",
         summary="Perencanaan pemindahan ASN ke IKN / Staged relocation of civil servants to IKN",
@@ -40,6 +43,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router)
     _install_error_handlers(app)
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app for each of several server processes: `pionir serve` migrated already."""
+    return create_app(migrate=False)
 
 
 def _is_api(request: Request) -> bool:
