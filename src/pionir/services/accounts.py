@@ -178,11 +178,16 @@ def open_session(db: Session, user: User, hours: float) -> tuple[str, LoginSessi
 
 def session_user(db: Session, token: str) -> tuple[User, LoginSession] | None:
     """The user and session behind a cookie token, if it is valid and unexpired."""
-    row = db.get(LoginSession, _digest(token))
-    if row is None or aware(row.expires_at) <= now():
+    # One query for both: it runs on every request.
+    found = db.execute(
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == _digest(token))
+    ).first()
+    if found is None:
         return None
-    user = db.get(User, row.user_id)
-    if user is None or not user.active:
+    user, row = found._tuple()
+    if aware(row.expires_at) <= now() or not user.active:
         return None
     return user, row
 
