@@ -124,14 +124,12 @@ def import_scenario(
     time_limit: Annotated[float, typer.Option(help="Detik / seconds")] = 30.0,
 ) -> None:
     """Impor skenario ke basis data aplikasi / Import a scenario into the application's database."""
-    from pionir.db.tables import ScenarioRecord
     from pionir.scenario.errors import ScenarioRefused
     from pionir.scenario.load import load_scenario
     from pionir.services.actor import SYSTEM
-    from pionir.services.clock import now
-    from pionir.services.execute import execute_run
-    from pionir.services.runs import claim_next, request_run
-    from pionir.services.scenarios import store_version
+    from pionir.services.execute import plan_here
+    from pionir.services.runs import request_run
+    from pionir.services.scenarios import new_scenario
 
     settings = load_settings()
     engine = make_engine(settings.database_url)
@@ -144,29 +142,19 @@ def import_scenario(
         raise typer.Exit(2) from None
     sessions = session_factory(engine)
     with sessions() as db:
-        record = ScenarioRecord(
-            name=name or scenario.name, created_at=now(), created_by=SYSTEM.username
+        version = new_scenario(
+            db, SYSTEM, loaded, name=name or scenario.name, source_name=scenario.name
         )
-        db.add(record)
-        db.flush()
-        version = store_version(db, SYSTEM, record.id, loaded, source_name=scenario.name)
         typer.echo(f"Versi / version {version.id}: {len(loaded.employees):,} pegawai", err=True)
         run_id = request_run(db, SYSTEM, version.id, time_limit=time_limit).id if plan else None
         db.commit()
     if run_id is None:
         return
-    with sessions() as db:
-        claim_next(db, "cli")
     typer.echo(f"Merencanakan / planning run {run_id} ({time_limit:.0f} s)...", err=True)
-    execute_run(engine, run_id, workers=4)
-    from pionir.db.tables import PlanRun
-
-    with sessions() as db:
-        run = db.get(PlanRun, run_id)
-        assert run is not None
-        typer.echo(f"Proses / run {run_id}: {run.status} {run.message_en}", err=True)
-        if run.status != "succeeded":
-            raise typer.Exit(3)
+    run = plan_here(engine, run_id, "cli", workers=4)
+    typer.echo(f"Proses / run {run_id}: {run.status} {run.message_en}", err=True)
+    if run.status != "succeeded":
+        raise typer.Exit(3)
 
 
 def register(app: typer.Typer) -> None:

@@ -28,15 +28,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, syn
 
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
-from pionir.db.tables import ScenarioRecord
 from pionir.scenario.model import Scenario
 from pionir.scenario.xlsx_io import write_scenario_workbook
 from pionir.services.accounts import actor_of, create_user
 from pionir.services.actor import Role
-from pionir.services.clock import now
-from pionir.services.execute import execute_run
-from pionir.services.runs import claim_next, request_run
-from pionir.services.scenarios import store_version
+from pionir.services.execute import plan_here
+from pionir.services.runs import request_run
+from pionir.services.scenarios import new_scenario
 from tests.web.conftest import PASSWORD, small_demo
 
 CHROMIUM = Path(os.environ.get("PIONIR_CHROMIUM", "/usr/bin/chromium"))
@@ -58,10 +56,11 @@ PLANNER = "perencana"
 OPERATOR = "operator.a"
 STARTUP_SECONDS = 60.0
 
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"{CHROMIUM} is missing: apt-get install -y chromium (see tests/browser/README.md)",
-)
+
+def needs_chromium() -> None:
+    """Fail, not skip: `make setup` installs Chromium, so its absence is a broken setup."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (apt-get install -y chromium)")
 
 
 @dataclass(frozen=True)
@@ -121,16 +120,11 @@ def _seed(url: str, scenario: Scenario, agency_a: str) -> tuple[int, int]:
                 role=Role.AGENCY_OPERATOR,
                 agency_id=agency_a,
             )
-            record = ScenarioRecord(name="Demo awal", created_at=now(), created_by=PLANNER)
-            db.add(record)
-            db.flush()
-            version = store_version(db, planner, record.id, scenario, source_name="demo")
+            version = new_scenario(db, planner, scenario, name="Demo awal", source_name="demo")
             run = request_run(db, planner, version.id, time_limit=5, seed=1)
             db.commit()
             version_id, run_id = version.id, run.id
-        with session_factory(engine)() as db:
-            assert claim_next(db, "browser-tests") == run_id
-        execute_run(engine, run_id, workers=2)
+        plan_here(engine, run_id, "browser-tests")
     finally:
         engine.dispose()
     return version_id, run_id
@@ -214,8 +208,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing")
+    needs_chromium()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

@@ -18,9 +18,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import OPERATOR, PLANNER, Site, log_in, needs_chromium, screenshot
+from tests.browser.conftest import OPERATOR, PLANNER, Site, log_in, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FINISHED = ("succeeded", "infeasible", "failed", "cancelled")
 RUN_SECONDS = 5

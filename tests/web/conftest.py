@@ -10,6 +10,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,15 +22,13 @@ from sqlalchemy.orm import Session
 from pionir.config import Settings
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
-from pionir.db.tables import ScenarioRecord
 from pionir.scenario.demo import generate_demo
 from pionir.scenario.model import Scenario
 from pionir.services.accounts import actor_of, create_user
 from pionir.services.actor import Actor, Role
-from pionir.services.clock import now
-from pionir.services.execute import execute_run
+from pionir.services.execute import plan_here
 from pionir.services.runs import request_run
-from pionir.services.scenarios import store_version
+from pionir.services.scenarios import new_scenario
 
 PASSWORD = "kata-sandi-uji-123"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -38,23 +37,29 @@ POSTGRES_ADMIN_URL = os.environ.get(
 BACKENDS = ("sqlite", "postgresql")
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session, dropped afterwards."""
-    name = f"pionir_test_{uuid.uuid4().hex[:10]}"
+@contextmanager
+def scratch_postgres(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped on leaving."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(
         POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1),
         isolation_level="AUTOCOMMIT",
     )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     try:
-        yield url
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    with scratch_postgres("pionir_test") as url:
+        yield url
 
 
 def database_url(backend: str, tmp: Path, postgres: pytest.FixtureRequest) -> str:
@@ -156,19 +161,12 @@ def _build_world(backend: str, url: str) -> World:
                 role=Role.AUDITOR,
             ),
         }
-        record = ScenarioRecord(name="Demo kecil", created_at=now(), created_by="perencana")
-        db.add(record)
-        db.flush()
-        version = store_version(db, planner, record.id, scenario, source_name="demo")
+        version = new_scenario(db, planner, scenario, name="Demo kecil", source_name="demo")
         run = request_run(db, planner, version.id, time_limit=5)
         db.commit()
         actors = {key: actor_of(user) for key, user in accounts.items()}
         version_id, run_id = version.id, run.id
-    from pionir.services.runs import claim_next
-
-    with session_factory(engine)() as db:
-        assert claim_next(db, "tests") == run_id
-    execute_run(engine, run_id, workers=2)
+    plan_here(engine, run_id, "tests")
     return World(
         backend, url, engine, scenario, version_id, run_id, agency_a, agency_b, nip_a, nip_b, actors
     )

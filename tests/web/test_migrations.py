@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from pionir.db.engine import make_engine
 from pionir.db.migrate import downgrade, upgrade
 from pionir.db.tables import Base
-from tests.web.conftest import POSTGRES_ADMIN_URL
+from tests.web.conftest import scratch_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -20,19 +19,8 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
         return
-    name = f"pionir_migrate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(
-        POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-        isolation_level="AUTOCOMMIT",
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres("pionir_migrate") as url:
+        yield url
 
 
 def _columns(url: str) -> dict[str, set[str]]:

@@ -26,7 +26,7 @@ from pionir.planner.solve import solve
 from pionir.planner.usage import wave_usage
 from pionir.services.archive import scenario_from_archive
 from pionir.services.clock import now
-from pionir.services.runs import RunStatus
+from pionir.services.runs import RunStatus, claim
 
 BATCH = 5_000
 # Progress is written at most this often: enough for a live view, little load on the DB.
@@ -44,6 +44,20 @@ def run_in_process(database_url: str, run_id: int, workers: int = 2) -> None:
         execute_run(engine, run_id, workers=workers)
     finally:
         engine.dispose()
+
+
+def plan_here(engine: Engine, run_id: int, worker: str, workers: int = 2) -> PlanRun:
+    """Claim a queued run and plan it in this process: for commands, tests and benchmarks
+    that want the result before they go on, without a worker."""
+    sessions = session_factory(engine)
+    with sessions() as db:
+        if not claim(db, run_id, worker):
+            raise RuntimeError(f"run {run_id} is not queued")
+    execute_run(engine, run_id, workers=workers)
+    with sessions() as db:
+        run = db.get(PlanRun, run_id)
+        assert run is not None
+        return run
 
 
 def execute_run(engine: Engine, run_id: int, workers: int = 2) -> None:

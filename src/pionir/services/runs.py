@@ -182,11 +182,16 @@ def claim_next(db: Session, worker: str) -> int | None:
         )
         if run_id is None:
             return None
-        claimed = db.execute(
-            update(PlanRun)
-            .where(PlanRun.id == run_id, PlanRun.status == RunStatus.QUEUED.value)
-            .values(status=RunStatus.RUNNING.value, started_at=now(), worker=worker, phase="start")
-        )
-        db.commit()
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        if claim(db, run_id, worker):
             return run_id
+
+
+def claim(db: Session, run_id: int, worker: str) -> bool:
+    """Mark a queued run as this worker's; False when another worker took it first."""
+    claimed = db.execute(
+        update(PlanRun)
+        .where(PlanRun.id == run_id, PlanRun.status == RunStatus.QUEUED.value)
+        .values(status=RunStatus.RUNNING.value, started_at=now(), worker=worker, phase="start")
+    )
+    db.commit()
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]

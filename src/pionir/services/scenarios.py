@@ -52,15 +52,11 @@ def import_scenario(
             refused.issues,
         ) from None
     if scenario_id is None:
-        record = ScenarioRecord(
-            name=name.strip() or filename, created_at=now(), created_by=actor.username
-        )
-        db.add(record)
-        db.flush()
-        scenario_id = record.id
+        version = new_scenario(db, actor, scenario, name=name, source_name=filename, note=note)
+        scenario_id = version.scenario_id
     else:
         get_scenario(db, actor, scenario_id)
-    version = store_version(db, actor, scenario_id, scenario, source_name=filename, note=note)
+        version = store_version(db, actor, scenario_id, scenario, source_name=filename, note=note)
     audit.record(
         db,
         actor,
@@ -75,6 +71,25 @@ def import_scenario(
         },
     )
     return version
+
+
+def new_scenario(
+    db: Session,
+    actor: Actor,
+    scenario: Scenario,
+    *,
+    name: str,
+    source_name: str,
+    note: str = "",
+) -> ScenarioVersion:
+    """A new scenario record holding `scenario` as its first version."""
+    require_planner(actor)
+    record = ScenarioRecord(
+        name=name.strip() or source_name, created_at=now(), created_by=actor.username
+    )
+    db.add(record)
+    db.flush()
+    return store_version(db, actor, record.id, scenario, source_name=source_name, note=note)
 
 
 def store_version(
