@@ -186,9 +186,11 @@ def row_chart(
                 f'y2="{y + row - 1}" stroke="{INK}" stroke-width="3"/>'
             )
         end = max(x(bar.value), x(bar.limit or 0))
-        body.append(
-            f'<text x="{end + 5:.1f}" y="{y + 15}" fill="{MUTED}">{figure(bar.value, lang)}</text></g>'
-        )
+        # Past the marker the figure would read as the limit's, so both are written out.
+        text = figure(bar.value, lang)
+        if bar.limit is not None:
+            text += f" / {figure(bar.limit, lang)}"
+        body.append(f'<text x="{end + 5:.1f}" y="{y + 15}" fill="{MUTED}">{text}</text></g>')
     description = f"{value_label}" + (f"; {limit_label}" if limit_label else "")
     return Chart(
         key,
