@@ -15,42 +15,6 @@ from pionir.web.deps import CurrentViewer, Db
 router = APIRouter(tags=["rencana / plan views"])
 
 
-class WaveOut(BaseModel):
-    wave_id: str
-    month: str
-    movers: int
-    persons: int
-    seats: int
-    flats_used: int
-    flats_ready: int
-    pupils: int
-    school_places: int
-    allowance: int
-    allowance_so_far: int
-
-
-class TowerOut(BaseModel):
-    tower_id: str
-    ready_month: str
-    units: int
-    units_used: int
-    persons: int
-
-
-class AgencyFiguresOut(BaseModel):
-    agency_id: str
-    name: str
-    quota: int
-    movers: int
-
-
-class FunnelOut(BaseModel):
-    employees: int
-    eligible: int
-    movable: int
-    moving: int
-
-
 class DashboardOut(BaseModel):
     run_id: int
     approved: bool
@@ -64,10 +28,10 @@ class DashboardOut(BaseModel):
     gap: float
     allowance_total: int
     budget: int
-    waves: list[WaveOut]
-    towers: list[TowerOut]
-    agencies: list[AgencyFiguresOut]
-    funnel: FunnelOut
+    waves: list[plan_views.WaveFigures]
+    towers: list[plan_views.TowerFigures]
+    agencies: list[plan_views.AgencyFigures]
+    funnel: plan_views.Funnel
     binding: dict[str, dict[str, int]]
 
 
@@ -88,31 +52,12 @@ def api_dashboard(run_id: int, db: Db, viewer: CurrentViewer) -> DashboardOut:
         gap=dash.gap,
         allowance_total=dash.allowance_total,
         budget=dash.budget,
-        waves=[WaveOut.model_validate(w, from_attributes=True) for w in dash.waves],
-        towers=[TowerOut.model_validate(t, from_attributes=True) for t in dash.towers],
-        agencies=[AgencyFiguresOut.model_validate(a, from_attributes=True) for a in dash.agencies],
-        funnel=FunnelOut.model_validate(dash.funnel, from_attributes=True),
+        waves=dash.waves,
+        towers=dash.towers,
+        agencies=dash.agencies,
+        funnel=dash.funnel,
         binding=dash.binding,
     )
-
-
-class PlanLineOut(BaseModel):
-    nip: str
-    name: str
-    agency_id: str
-    unit_id: str
-    wave_id: str | None
-    month: str | None
-    tower_id: str | None
-    unit_no: int | None
-    building_id: str | None
-    allowance: int
-    outcome: str
-
-
-class GroupOut(BaseModel):
-    key: str | None
-    count: int
 
 
 class PlacementsOut(BaseModel):
@@ -120,8 +65,8 @@ class PlacementsOut(BaseModel):
     total: int
     page: int
     per_page: int
-    groups: list[GroupOut]
-    placements: list[PlanLineOut]
+    groups: list[plan_list.GroupCount]
+    placements: list[plan_list.PlanLine]
 
 
 def plan_filter(
@@ -164,24 +109,9 @@ def api_placements(
         total=found.total,
         page=found.page,
         per_page=found.per_page,
-        groups=[GroupOut(key=g.key, count=g.count) for g in found.groups],
-        placements=[PlanLineOut.model_validate(line, from_attributes=True) for line in found.lines],
+        groups=found.groups,
+        placements=found.lines,
     )
-
-
-class WaveCountOut(BaseModel):
-    wave_id: str
-    month: str
-    movers: int
-
-
-class AgencyUnitOut(BaseModel):
-    unit_id: str
-    name: str
-    rank: int
-    priority: float
-    quota: int
-    movers: int
 
 
 class AgencyPlanOut(BaseModel):
@@ -190,9 +120,9 @@ class AgencyPlanOut(BaseModel):
     name: str
     quota: int
     movers: int
-    waves: list[WaveCountOut]
-    units: list[AgencyUnitOut]
-    funnel: FunnelOut
+    waves: list[plan_views.WaveCount]
+    units: list[plan_views.UnitFigures]
+    funnel: plan_views.Funnel
 
 
 @router.get("/api/runs/{run_id}/agencies/{agency_id}", response_model=AgencyPlanOut)
@@ -205,26 +135,10 @@ def api_agency(run_id: int, agency_id: str, db: Db, viewer: CurrentViewer) -> Ag
         name=found.agency.name,
         quota=found.agency.quota,
         movers=found.movers,
-        waves=[WaveCountOut.model_validate(w, from_attributes=True) for w in found.waves],
-        units=[AgencyUnitOut.model_validate(u, from_attributes=True) for u in found.units],
-        funnel=FunnelOut.model_validate(found.funnel, from_attributes=True),
+        waves=found.waves,
+        units=found.units,
+        funnel=found.funnel,
     )
-
-
-class ScreeningResultOut(BaseModel):
-    eligible: bool
-    movable: bool
-    merit: float
-    reasons: list[str]
-
-
-class PlacementOut(BaseModel):
-    wave_id: str
-    month: str | None
-    tower_id: str | None
-    unit_no: int | None
-    building_id: str | None
-    allowance: int
 
 
 class PersonOut(BaseModel):
@@ -237,15 +151,14 @@ class PersonOut(BaseModel):
     grade: str
     household_id: str
     outcome: str
-    screening: ScreeningResultOut | None
-    placement: PlacementOut | None
+    screening: person_views.ScreeningResult | None
+    placement: person_views.Placement | None
     explanation: str | None
     explanation_en: str | None
 
 
 def person_out(record: person_views.PersonRecord) -> PersonOut:
-    screening = record.screening
-    placement = record.placement
+    """The record with its explanation in two fields, one per language."""
     return PersonOut(
         run_id=record.run_id,
         nip=record.nip,
@@ -256,17 +169,8 @@ def person_out(record: person_views.PersonRecord) -> PersonOut:
         grade=record.grade,
         household_id=record.household_id,
         outcome=record.outcome,
-        screening=ScreeningResultOut(
-            eligible=screening.eligible,
-            movable=screening.movable,
-            merit=screening.merit,
-            reasons=list(screening.reasons),
-        )
-        if screening
-        else None,
-        placement=PlacementOut.model_validate(placement, from_attributes=True)
-        if placement
-        else None,
+        screening=record.screening,
+        placement=record.placement,
         explanation=record.explanation[0] if record.explanation else None,
         explanation_en=record.explanation[1] if record.explanation else None,
     )
@@ -299,6 +203,8 @@ class RunFiguresOut(BaseModel):
     gap: float | None
 
 
+# These two stay models of their own: the API also sends the dataclasses' properties
+# (`difference`, `kind`), which a dataclass used as a field type would leave out.
 class CountDiffOut(BaseModel):
     key: str
     a: int
