@@ -35,6 +35,8 @@ def serve(
     """Jalankan aplikasi web / Start the web application (and a worker for plan runs)."""
     import uvicorn
 
+    from pionir.web.tcp import NoDelayH11Protocol
+
     settings = load_settings()
     # Migrate once here, so that several server processes do not race to do it.
     upgrade(make_engine(settings.database_url))
@@ -52,6 +54,7 @@ def serve(
             host=host,
             port=port,
             workers=max(1, processes),
+            http=NoDelayH11Protocol,
             log_level="warning",
             env_file=None,
         )
