@@ -11,7 +11,7 @@ TIME_LIMIT ?= 30
 SYSTEM_PACKAGES := chromium libreoffice-calc-nogui
 SYSTEM_STAMP := $(VENV)/.system-packages
 
-.PHONY: setup system-packages demo serve test lint typecheck bench bench-web clean
+.PHONY: setup system-packages demo serve test lint typecheck bench bench-web screenshots clean
 
 setup: $(STAMP) system-packages
 
@@ -54,6 +54,9 @@ test: setup lint typecheck
 
 bench: setup
 	$(BIN)/python benchmarks/plan_scaling.py
+
+screenshots: setup
+	PIONIR_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser
 
 bench-web: setup
 	$(BIN)/python benchmarks/web_load.py --compare
