@@ -87,6 +87,12 @@ def switch_language(code: str, request: Request) -> Response:
     return response
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    # Browsers ask for this path before reading the page's <link rel="icon">.
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/", include_in_schema=False)
 def home(viewer: CurrentViewer) -> Response:
     if viewer.actor.role is Role.EMPLOYEE:
