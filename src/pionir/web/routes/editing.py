@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from pionir.db.tables import ScenarioVersion
@@ -66,8 +67,14 @@ async def policy_save(request: Request, version_id: int, db: Db, viewer: Current
     sent = await request.form()
     form = PolicyForm.from_form(sent)
     try:
-        edited = editing.edit_policy(
-            db, viewer.actor, version_id, form.to_raw(), note=_note(sent.get("note"))
+        # Validating, screening and storing a version takes seconds: off the event loop.
+        edited = await run_in_threadpool(
+            editing.edit_policy,
+            db,
+            viewer.actor,
+            version_id,
+            form.to_raw(),
+            note=_note(sent.get("note")),
         )
     except InputRefused as refused:
         db.rollback()
@@ -165,8 +172,13 @@ async def capacity_save(
     sent = await request.form()
     form = CapacityForm.from_form(sent)
     try:
-        edited = editing.edit_capacity(
-            db, viewer.actor, version_id, form.to_rows(), note=_note(sent.get("note"))
+        edited = await run_in_threadpool(
+            editing.edit_capacity,
+            db,
+            viewer.actor,
+            version_id,
+            form.to_rows(),
+            note=_note(sent.get("note")),
         )
     except InputRefused as refused:
         db.rollback()

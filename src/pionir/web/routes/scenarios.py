@@ -8,14 +8,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from pionir.db.tables import ScenarioVersion
 from pionir.scenario.demo import generate_demo
 from pionir.scenario.errors import ScenarioIssue
 from pionir.scenario.xlsx_io import write_scenario_workbook
 from pionir.screening.rules import REASON_TEXT
 from pionir.services import runs, scenarios, screening_views
+from pionir.services.actor import Actor
 from pionir.services.errors import InputRefused
 from pionir.web.deps import CurrentViewer, Db, Language
 from pionir.web.render import render
@@ -52,6 +56,36 @@ async def _read_upload(upload: UploadFile) -> bytes:
             ],
         )
     return data
+
+
+async def _import_upload(
+    db: Session,
+    actor: Actor,
+    file: UploadFile,
+    *,
+    name: str,
+    scenario_id: int | None,
+    note: str,
+) -> ScenarioVersion:
+    """Read, validate and store an upload, committed; refused uploads leave nothing behind."""
+    data = await _read_upload(file)
+    try:
+        # Reading a workbook takes seconds: off the event loop, so other requests go on.
+        version = await run_in_threadpool(
+            scenarios.import_scenario,
+            db,
+            actor,
+            data,
+            file.filename or "upload",
+            name=name,
+            scenario_id=scenario_id,
+            note=note,
+        )
+    except InputRefused:
+        db.rollback()
+        raise
+    db.commit()
+    return version
 
 
 def _version_out(version: Any) -> dict[str, Any]:
@@ -93,19 +127,16 @@ async def import_form(
     scenario_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    data = await _read_upload(file)
     try:
-        version = scenarios.import_scenario(
+        version = await _import_upload(
             db,
             viewer.actor,
-            data,
-            file.filename or "upload",
+            file,
             name=name,
             scenario_id=int(scenario_id) if scenario_id.strip() else None,
             note=note,
         )
     except InputRefused as refused:
-        db.rollback()
         return render(
             request,
             viewer,
@@ -115,7 +146,6 @@ async def import_form(
             refused=refused,
             issues=refused.issues,
         )
-    db.commit()
     return RedirectResponse(f"/versions/{version.id}", status_code=303)
 
 
@@ -234,21 +264,9 @@ async def api_import(
     note: Annotated[str, Form()] = "",
 ) -> VersionOut:
     """Import a scenario (or a new version of one); 422 lists every problem, nothing stored."""
-    data = await _read_upload(file)
-    try:
-        version = scenarios.import_scenario(
-            db,
-            viewer.actor,
-            data,
-            file.filename or "upload",
-            name=name,
-            scenario_id=scenario_id,
-            note=note,
-        )
-    except InputRefused:
-        db.rollback()
-        raise
-    db.commit()
+    version = await _import_upload(
+        db, viewer.actor, file, name=name, scenario_id=scenario_id, note=note
+    )
     return VersionOut(**_version_out(version))
 
 
