@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from pionir.db.tables import AgencyRow, PersonRow, PlacementRow, PlanRun, UnitRow
+from pionir.db.tables import AgencyRow, PlacementRow, PlanRun, UnitRow
 from pionir.services.actor import Actor, agency_scope, require_agency
 from pionir.services.errors import Conflict, NotFound
 from pionir.services.run_memo import memo_for_run
 from pionir.services.runs import RunStatus, get_run
+from pionir.services.screening_views import count_screened
 
 AnySelect = TypeVar("AnySelect", bound=Select[Any])
 
@@ -81,16 +82,9 @@ def funnel_of(db: Session, actor: Actor, run: PlanRun, agency_id: str | None = N
         return Funnel(
             screened["employees"], screened["eligible"], screened["movable"], run.summary["movers"]
         )
-    people = select(
-        func.count(),
-        func.sum(case((PersonRow.eligible, 1), else_=0)),
-        func.sum(case((PersonRow.movable, 1), else_=0)),
-    ).where(PersonRow.version_id == run.version_id)
-    for agency in agencies:
-        people = people.where(PersonRow.agency_id == agency)
-    employees, eligible, movable = db.execute(people).one()
+    counted = count_screened(db, run.version_id, agencies)
     moving = sum(movers_by(db, actor, run.id, PlacementRow.agency_id, agency_id).values())
-    return Funnel(employees, int(eligible or 0), int(movable or 0), moving)
+    return Funnel(counted.employees, counted.eligible, counted.movable, moving)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import AgencyRow, PersonRow, UnitRow
@@ -84,6 +85,29 @@ def screening_page(
 
 
 @dataclass(frozen=True, slots=True)
+class ScreeningCounts:
+    employees: int
+    eligible: int
+    movable: int
+
+
+def count_screened(db: Session, version_id: int, agency_ids: Iterable[str] = ()) -> ScreeningCounts:
+    """How many of a version's people were screened, passed and can move, in SQL.
+
+    Not scoped: the caller has already checked the actor may see these agencies.
+    """
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(case((PersonRow.eligible, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((PersonRow.movable, 1), else_=0)), 0),
+    ).where(PersonRow.version_id == version_id)
+    for agency_id in agency_ids:
+        query = query.where(PersonRow.agency_id == agency_id)
+    employees, eligible, movable = db.execute(query).one()
+    return ScreeningCounts(int(employees), int(eligible), int(movable))
+
+
+@dataclass(frozen=True, slots=True)
 class Funnel:
     employees: int
     eligible: int
@@ -96,19 +120,22 @@ def screening_funnel(db: Session, actor: Actor, version_id: int) -> Funnel:
     require_overview(actor)
     get_version(db, actor, version_id)
     scope = agency_scope(actor)
-    query = select(PersonRow.eligible, PersonRow.movable, PersonRow.reasons).where(
-        PersonRow.version_id == version_id
+    # Grouped by result in SQL: a few dozen distinct reason lists, not a row per person.
+    query = (
+        select(PersonRow.eligible, PersonRow.movable, PersonRow.reasons, func.count())
+        .where(PersonRow.version_id == version_id)
+        .group_by(PersonRow.eligible, PersonRow.movable, PersonRow.reasons)
     )
     if scope is not None:
         query = query.where(PersonRow.agency_id == scope)
     employees = eligible = movable = 0
     reasons: dict[str, int] = {}
-    for is_eligible, is_movable, codes in db.execute(query):
-        employees += 1
-        eligible += bool(is_eligible)
-        movable += bool(is_movable)
+    for is_eligible, is_movable, codes, count in db.execute(query):
+        employees += count
+        eligible += count if is_eligible else 0
+        movable += count if is_movable else 0
         for code in filter(None, codes.split(";")):
-            reasons[code] = reasons.get(code, 0) + 1
+            reasons[code] = reasons.get(code, 0) + count
     return Funnel(
         employees, eligible, movable, dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
     )

@@ -22,7 +22,6 @@ from pionir.services.exports.drawing import Bar, Box, Series, bar_chart, column_
 from pionir.services.exports.scope import (
     AgencyTally,
     RunInScope,
-    ScreeningCounts,
     agency_tallies,
     record_export,
     run_in_scope,
@@ -41,6 +40,7 @@ from pionir.services.exports.words import (
     say,
     share,
 )
+from pionir.services.screening_views import ScreeningCounts
 
 TITLE: Final[Words] = (
     "Ringkasan Rencana Pemindahan ASN ke IKN",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import (
@@ -28,6 +28,7 @@ from pionir.services.actor import Actor, agency_scope
 from pionir.services.errors import Conflict
 from pionir.services.runs import RunStatus, get_run
 from pionir.services.scenarios import get_version
+from pionir.services.screening_views import ScreeningCounts, count_screened
 
 # Rows are fetched from the database in batches of this size while the file is written.
 FETCH_BATCH = 2_000
@@ -214,21 +215,7 @@ def wave_movers(db: Session, scope: RunInScope) -> dict[str, int]:
     return {str(wave_id): int(count) for wave_id, count in rows}
 
 
-@dataclass(frozen=True, slots=True)
-class ScreeningCounts:
-    employees: int
-    eligible: int
-    movable: int
-
-
 def screening_counts(db: Session, scope: RunInScope) -> ScreeningCounts:
     """How many of the reader's people were screened, passed, and could move."""
-    query = select(
-        func.count(),
-        func.coalesce(func.sum(case((PersonRow.eligible, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((PersonRow.movable, 1), else_=0)), 0),
-    ).where(PersonRow.version_id == scope.version.id)
-    if scope.agency_id is not None:
-        query = query.where(PersonRow.agency_id == scope.agency_id)
-    employees, eligible, movable = db.execute(query).one()
-    return ScreeningCounts(int(employees), int(eligible), int(movable))
+    agencies = [scope.agency_id] if scope.agency_id is not None else []
+    return count_screened(db, scope.version.id, agencies)
