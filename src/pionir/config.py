@@ -20,7 +20,6 @@ class Settings:
     # Cookies marked Secure are only sent over HTTPS; off for plain-HTTP loopback use.
     secure_cookies: bool = False
     session_hours: float = 12.0
-    start_worker: bool = True
 
 
 def load_settings() -> Settings:

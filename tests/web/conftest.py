@@ -185,7 +185,7 @@ def world(
 
 @pytest.fixture()
 def client(world: World, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(database_url=world.url, data_dir=tmp_path, start_worker=False)
+    settings = Settings(database_url=world.url, data_dir=tmp_path)
     from pionir.web.app import create_app
 
     with TestClient(create_app(settings, world.engine)) as test_client:

@@ -105,7 +105,7 @@ def empty_client(tmp_path: Path) -> Iterator[TestClient]:
     engine = make_engine(url)
     from pionir.web.app import create_app
 
-    app = create_app(Settings(database_url=url, data_dir=tmp_path, start_worker=False), engine)
+    app = create_app(Settings(database_url=url, data_dir=tmp_path), engine)
     with session_factory(engine)() as db:
         create_user(
             db, None, username="perencana", full_name="P", password=PASSWORD, role=Role.PLANNER

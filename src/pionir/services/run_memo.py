@@ -43,9 +43,3 @@ def memo_for_run(db: Session, run: PlanRun, key: Hashable, compute: Callable[[],
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
     return value
-
-
-def forget_all() -> None:
-    """Empty the memo (tests that rewrite a finished run's rows use this)."""
-    with _lock:
-        _entries.clear()

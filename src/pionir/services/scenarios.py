@@ -247,11 +247,6 @@ def get_version(db: Session, actor: Actor, version_id: int) -> ScenarioVersion:
     return version
 
 
-def latest_version(db: Session, actor: Actor) -> ScenarioVersion | None:
-    require_overview(actor)
-    return db.scalar(select(ScenarioVersion).order_by(ScenarioVersion.id.desc()).limit(1))
-
-
 def version_labels(db: Session, actor: Actor, version_ids: Iterable[int]) -> dict[int, str]:
     """'Scenario name · v3' for each version id, for lists that show runs."""
     require_overview(actor)

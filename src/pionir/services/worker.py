@@ -137,13 +137,3 @@ def _watch(
             .where(PlanRun.id == run_id)
             .values(finished_at=now(), phase="done", **values)
         )
-
-
-def main_loop(database_url: str) -> None:
-    """`pionir worker`: run until interrupted."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    stop = threading.Event()
-    try:
-        run_worker(database_url, stop)
-    except KeyboardInterrupt:
-        stop.set()
