@@ -69,14 +69,12 @@ from sqlalchemy import create_engine, text
 
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
-from pionir.db.tables import PlanRun, ScenarioRecord
 from pionir.scenario.demo import generate_demo
 from pionir.services.accounts import actor_of, create_user
 from pionir.services.actor import Role
-from pionir.services.clock import now
-from pionir.services.execute import execute_run
-from pionir.services.runs import claim_next, request_run
-from pionir.services.scenarios import store_version
+from pionir.services.execute import plan_here
+from pionir.services.runs import request_run
+from pionir.services.scenarios import new_scenario
 
 # Several accounts, so that the load is not one user's sessions; every session is its own.
 ACCOUNTS = tuple(f"beban{i}" for i in range(1, 5))
@@ -266,26 +264,17 @@ def prepare(url: str, scale: float, seed: int, time_limit: float) -> Prepared:
                 for i, username in enumerate(ACCOUNTS, start=1)
             ]
             planner = actor_of(users[0])
-            record = ScenarioRecord(
-                name=f"Demo skala {scale}", created_at=now(), created_by=ACCOUNTS[0]
+            version = new_scenario(
+                db, planner, scenario, name=f"Demo skala {scale}", source_name="demo"
             )
-            db.add(record)
-            db.flush()
-            version = store_version(db, planner, record.id, scenario, source_name="demo")
             run = request_run(db, planner, version.id, time_limit=time_limit, seed=seed)
             db.commit()
             version_id, run_id = version.id, run.id
         log(f"stored as version {version_id} in {time.perf_counter() - started:.1f} s; planning")
-        with session_factory(engine)() as db:
-            if claim_next(db, "web-load") != run_id:
-                raise SystemExit("could not claim the first run")
-        execute_run(engine, run_id, workers=2)
-        with session_factory(engine)() as db:
-            finished = db.get(PlanRun, run_id)
-            assert finished is not None
-            if finished.status != "succeeded":
-                raise SystemExit(f"the first plan ended {finished.status}: {finished.message_en}")
-            movers = (finished.summary or {}).get("movers")
+        finished = plan_here(engine, run_id, "web-load")
+        if finished.status != "succeeded":
+            raise SystemExit(f"the first plan ended {finished.status}: {finished.message_en}")
+        movers = (finished.summary or {}).get("movers")
     finally:
         engine.dispose()
     log(f"run {run_id} planned: {movers} movers ({time.perf_counter() - started:.1f} s in all)")
