@@ -183,7 +183,12 @@ def planned_agencies(db: Session, actor: Actor, run: PlanRun) -> list[str]:
     scope = agency_scope(actor)
     if scope is not None:
         query = query.where(AgencyRow.agency_id == scope)
-    return list(db.scalars(query.order_by(AgencyRow.agency_id)))
+    return memo_for_run(
+        db,
+        run,
+        ("planned_agencies", scope),
+        lambda: list(db.scalars(query.order_by(AgencyRow.agency_id))),
+    )
 
 
 def agency_figures(db: Session, actor: Actor, run: PlanRun) -> list[AgencyFigures]:

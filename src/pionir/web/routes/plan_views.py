@@ -13,8 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from pionir.planner.ledger import BLOCKING_CODES
 from pionir.screening.rules import REASON_TEXT
 from pionir.services import person_views, plan_compare, plan_list, plan_views, runs
-from pionir.services.actor import Role, agency_scope
-from pionir.services.run_memo import memo_for_run
+from pionir.services.actor import Role
 from pionir.web.charts import Bar, dashboard_charts, row_chart
 from pionir.web.deps import CurrentViewer, Db, Language
 from pionir.web.i18n import pick, translator
@@ -86,12 +85,7 @@ def plan_page(
         waves=[w["wave_id"] for w in summary.get("capacity_by_wave", [])],
         towers=[t["tower_id"] for t in summary.get("towers", [])],
         buildings=[b["building_id"] for b in summary.get("buildings", [])],
-        agencies=memo_for_run(
-            db,
-            found.run,
-            ("planned_agencies", agency_scope(viewer.actor)),
-            lambda: plan_views.planned_agencies(db, viewer.actor, found.run),
-        ),
+        agencies=plan_views.planned_agencies(db, viewer.actor, found.run),
         wanted=wanted,
     )
 
