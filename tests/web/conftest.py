@@ -31,6 +31,14 @@ from pionir.services.runs import request_run
 from pionir.services.scenarios import new_scenario
 
 PASSWORD = "kata-sandi-uji-123"
+USERNAMES = {
+    "planner": "perencana",
+    "operator_a": "operator.a",
+    "operator_b": "operator.b",
+    "employee": "pegawai",
+    "housing": "hunian",
+    "auditor": "auditor",
+}
 POSTGRES_ADMIN_URL = os.environ.get(
     "PIONIR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -108,58 +116,33 @@ def _build_world(backend: str, url: str) -> World:
         admin = create_user(
             db,
             None,
-            username="perencana",
+            username=USERNAMES["planner"],
             full_name="Perencana",
             password=PASSWORD,
             role=Role.PLANNER,
             is_admin=True,
         )
         planner = actor_of(admin)
-        accounts = {
-            "planner": admin,
-            "operator_a": create_user(
+        # key: (full name, role, agency, NIP); usernames come from USERNAMES.
+        others = {
+            "operator_a": ("Operator A", Role.AGENCY_OPERATOR, agency_a, None),
+            "operator_b": ("Operator B", Role.AGENCY_OPERATOR, agency_b, None),
+            "employee": ("Pegawai", Role.EMPLOYEE, None, nip_a),
+            "housing": ("Petugas Hunian", Role.HOUSING_OFFICER, None, None),
+            "auditor": ("Auditor", Role.AUDITOR, None, None),
+        }
+        accounts = {"planner": admin} | {
+            key: create_user(
                 db,
                 planner,
-                username="operator.a",
-                full_name="Operator A",
+                username=USERNAMES[key],
+                full_name=full_name,
                 password=PASSWORD,
-                role=Role.AGENCY_OPERATOR,
-                agency_id=agency_a,
-            ),
-            "operator_b": create_user(
-                db,
-                planner,
-                username="operator.b",
-                full_name="Operator B",
-                password=PASSWORD,
-                role=Role.AGENCY_OPERATOR,
-                agency_id=agency_b,
-            ),
-            "employee": create_user(
-                db,
-                planner,
-                username="pegawai",
-                full_name="Pegawai",
-                password=PASSWORD,
-                role=Role.EMPLOYEE,
-                nip=nip_a,
-            ),
-            "housing": create_user(
-                db,
-                planner,
-                username="hunian",
-                full_name="Petugas Hunian",
-                password=PASSWORD,
-                role=Role.HOUSING_OFFICER,
-            ),
-            "auditor": create_user(
-                db,
-                planner,
-                username="auditor",
-                full_name="Auditor",
-                password=PASSWORD,
-                role=Role.AUDITOR,
-            ),
+                role=role,
+                agency_id=agency,
+                nip=nip,
+            )
+            for key, (full_name, role, agency, nip) in others.items()
         }
         version = new_scenario(db, planner, scenario, name="Demo kecil", source_name="demo")
         run = request_run(db, planner, version.id, time_limit=5)
@@ -200,13 +183,3 @@ def log_in(client: TestClient, username: str) -> str:
     response = client.post("/api/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return str(response.json()["csrf_token"])
-
-
-USERNAMES = {
-    "planner": "perencana",
-    "operator_a": "operator.a",
-    "operator_b": "operator.b",
-    "employee": "pegawai",
-    "housing": "hunian",
-    "auditor": "auditor",
-}
