@@ -102,28 +102,45 @@ def rounded_plan(
     return fill(instance, turns, buildings)
 
 
-def buildings_from(instance: PlanningInstance, relaxation: Relaxation) -> dict[str, str]:
-    """One building per unit from the LP's split.
+def buildings_from(
+    instance: PlanningInstance,
+    relaxation: Relaxation,
+    preferred: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """One building for every unit with movable employees, from the LP's split.
 
-    Biggest units first, each to the building holding most of its LP movers among those
-    ready when the LP first moves it and with room for all of them; else the roomiest.
+    Units named in `preferred` keep that building. The others, biggest LP demand first,
+    go to the building holding most of their LP movers among those ready when the LP
+    first moves them and with room for all of them, else the roomiest. Units the LP does
+    not move at all get the building with most room left, so that a rounding which finds
+    spare capacity can still use it, and every unit is held to one building.
     """
+    scenario = instance.scenario
+    last_month = scenario.waves[-1].month
+    ratio = scenario.policy.planning.desk_ratio
+    usable = [b for b in scenario.buildings if b.ready_month <= last_month]
+    room = {b.building_id: int(b.desks // ratio) for b in usable}
+    months = {b.building_id: b.ready_month for b in usable}
+    if not room:
+        return {}
     first_wave: dict[str, int] = {}
     for candidate in instance.candidates:
         shares = relaxation.moves[candidate.household_id]
         used = [k for k, share in enumerate(shares) if share > 1e-6]
         for unit_id in candidate.unit_counts if used else ():
             first_wave[unit_id] = min(first_wave.get(unit_id, used[0]), used[0])
-    scenario = instance.scenario
-    ratio = scenario.policy.planning.desk_ratio
-    room = {b.building_id: int(b.desks // ratio) for b in scenario.buildings}
-    months = {b.building_id: b.ready_month for b in scenario.buildings}
     demand = {
         unit_id: math.ceil(sum(relaxation.building.get(unit_id, {}).values()) - 1e-6)
-        for unit_id in first_wave
+        for unit_id in instance.movable_count
     }
     chosen: dict[str, str] = {}
+    for unit_id, building_id in sorted((preferred or {}).items()):
+        if unit_id in instance.movable_count and building_id in room:
+            chosen[unit_id] = building_id
+            room[building_id] -= demand[unit_id]
     for unit_id in sorted(first_wave, key=lambda u: (-demand[u], u)):
+        if unit_id in chosen:
+            continue
         month = instance.waves[first_wave[unit_id]].month
         weights = relaxation.building.get(unit_id, {})
         ready = [b for b in sorted(room) if months[b] <= month]
@@ -136,4 +153,9 @@ def buildings_from(instance: PlanningInstance, relaxation: Relaxation) -> dict[s
             best = max(ready or sorted(room), key=lambda b: (room[b], b))
         chosen[unit_id] = best
         room[best] -= demand[unit_id]
+    rest = [u for u in instance.movable_count if u not in chosen]
+    for unit_id in sorted(rest, key=lambda u: (-instance.priority_of[u], u)):
+        best = max(sorted(room), key=lambda b: (room[b], -months[b].index, b))
+        chosen[unit_id] = best
+        room[best] -= min(instance.movable_count[unit_id], 1)
     return chosen

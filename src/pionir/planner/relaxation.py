@@ -1,290 +1,287 @@
-"""The linear relaxation of the plan model, solved with GLOP.
+"""The linear relaxation of the plan model, and its buildings-integer variant, in HiGHS.
 
-Its optimum is an upper bound on every plan's objective, proven by LP duality, and
-its solution says which households the best plans move and when. CP-SAT's own
-relaxation converges slowly on tens of thousands of booleans; GLOP solves this LP
-in seconds. The bound is combined with CP-SAT's, and the solution seeds the CP-SAT
-search through a rounded plan.
+Its optimum is an upper bound on every plan's objective, proven by LP duality, and its
+solution says which households the best plans move and when. Held to one building per
+unit it is nearly integral and rounds into a plan; with the unit-building choices kept
+integer (households still fractional) it is a small MIP whose dual bound is far tighter
+than the LP's where buildings are scarce, and whose incumbent gives the buildings.
+
+The model is written straight into arrays (`lp_arrays.py`) and handed to HiGHS whole:
+building it through a modelling layer row by row took longer than solving it at
+national scale.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import os
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
-from ortools.linear_solver import linear_solver_pb2, pywraplp
+import highspy
+import numpy as np
+from numpy.typing import NDArray
 
+from pionir.planner.budget import Budget
 from pionir.planner.instance import PlanningInstance
+from pionir.planner.lp_arrays import LpArrays, build_arrays
+from pionir.planner.mip_child import MipAnswer, MipJob, run_mip
+from pionir.planner.result import Plan
 
-# GLOP works in floating point; the reported bound is widened by this relative margin.
+# HiGHS works in floating point; the reported bound is widened by this relative margin.
 BOUND_MARGIN = 1e-6
-
-# Share of the LP budget that the dual simplex may use before the primal's answer is taken.
-DUAL_SHARE = 0.4
-
-Terms = Iterable[tuple[Any, float]]
+# MIPs over models of at most this many columns run in this process (see mip_child.py).
+IN_PROCESS_UP_TO = 20_000
 
 
 @dataclass(frozen=True, slots=True)
 class Relaxation:
-    """LP optimum (an upper bound), fractional wave choices and building choices."""
+    """A solved relaxation: its bound, fractional wave choices, buildings and prices.
+
+    `bound` is an upper bound on every plan only for the unheld model (`proven`); for
+    a MIP it is the dual bound HiGHS proved.
+    `prices` holds, per priced rule element (see `lp_arrays.py` for the keys), the
+    objective gained per unit of extra capacity: the LP dual, or the reduced cost of a
+    readiness bound.
+    """
 
     bound: float
+    proven: bool
     moves: dict[str, list[float]]
     building: dict[str, dict[str, float]]
+    objective: float = 0.0
+    prices: Mapping[str, float] = field(default_factory=dict)
+    # The y-MIP's best buildings (unit -> building), when buildings were kept integer.
+    chosen_buildings: Mapping[str, str] = field(default_factory=dict)
+    # True when every choice was integer: `moves` is then a plan's waves, exactly.
+    exact: bool = False
+    # True when HiGHS proved the answer optimal (a MIP: within its gap tolerance).
+    optimal: bool = False
+    seconds: float = 0.0
 
 
-class _Lp:
-    """A thin writer of rows over pywraplp's coefficient API (fast for large rows)."""
+class Integrality(Enum):
+    """Which columns are kept integer: none (the LP), the buildings, or all (the exact MIP)."""
 
-    def __init__(self) -> None:
-        solver = pywraplp.Solver.CreateSolver("GLOP")
-        if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
-            raise RuntimeError("GLOP is not available")
-        self.solver = solver
-        self.infinity = solver.infinity()
-
-    def var(self, upper: float, name: str) -> Any:
-        return self.solver.NumVar(0.0, upper, name)
-
-    def row(self, terms: Terms, lower: float | None = None, upper: float | None = None) -> None:
-        constraint = self.solver.Constraint(
-            -self.infinity if lower is None else lower, self.infinity if upper is None else upper
-        )
-        # Callers never repeat a variable within a row, so coefficients are set, not summed.
-        for variable, coefficient in terms:
-            if coefficient:
-                constraint.SetCoefficient(variable, coefficient)
+    NONE = "none"
+    BUILDINGS = "buildings"
+    ALL = "all"
 
 
 class RelaxationInfeasible(Exception):
     """The relaxation has no solution, so no plan exists either."""
 
 
+def _new_highs() -> highspy.Highs:
+    """A HiGHS instance, without the banner its constructor prints to standard output.
+
+    The banner is written before any option can be set; on the command line it would
+    land among the plan's summary, so the constructor runs with standard output closed.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            solver = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+def _stop_at(solver: highspy.Highs, deadline: float) -> None:
+    """Interrupt the simplex, the interior point method and the MIP search at the deadline.
+
+    HiGHS's own time_limit is not checked everywhere (completing a start solution,
+    some presolve steps), and a wall-clock limit is a promise.
+    """
+
+    def check(event: Any) -> None:
+        if time.monotonic() >= deadline:
+            event.interrupt()
+
+    solver.cbSimplexInterrupt.subscribe(check)
+    solver.cbIpmInterrupt.subscribe(check)
+    solver.cbMipInterrupt.subscribe(check)
+
+
+def _highs(budget: Budget, threads: int) -> highspy.Highs:
+    solver = _new_highs()
+    # One thread keeps HiGHS deterministic for a work budget; on this two-core machine it
+    # also leaves the other core to whatever runs beside the planner.
+    solver.setOptionValue("threads", max(1, threads))
+    if budget.work_limit is None:
+        solver.setOptionValue("time_limit", max(0.05, budget.remaining()))
+        _stop_at(solver, budget.deadline)
+    return solver
+
+
+def load_model(
+    arrays: LpArrays, integer_columns: NDArray[np.int64], solver: highspy.Highs | None = None
+) -> highspy.Highs:
+    """A HiGHS instance holding the model, with the given columns integer."""
+    solver = solver or _new_highs()
+    lp = highspy.HighsLp()
+    lp.num_col_ = arrays.columns
+    lp.num_row_ = arrays.rows
+    lp.col_cost_ = arrays.cost
+    lp.col_lower_ = np.zeros(arrays.columns)
+    lp.col_upper_ = arrays.upper
+    lp.row_lower_ = arrays.row_lower
+    lp.row_upper_ = arrays.row_upper
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = arrays.start
+    lp.a_matrix_.index_ = arrays.index
+    lp.a_matrix_.value_ = arrays.value
+    if len(integer_columns):
+        kinds = [highspy.HighsVarType.kContinuous] * arrays.columns
+        for column in integer_columns:
+            kinds[int(column)] = highspy.HighsVarType.kInteger
+        lp.integrality_ = kinds
+    solver.passModel(lp)
+    return solver
+
+
+def _integer_columns(arrays: LpArrays, integer: Integrality) -> NDArray[np.int64]:
+    columns = arrays.y_columns()
+    if integer is Integrality.ALL:
+        columns = columns + arrays.x_columns() + arrays.flat_columns
+    return np.array(columns, dtype=np.int64)
+
+
 def solve_relaxation(
     instance: PlanningInstance,
+    budget: Budget,
     buildings: Mapping[str, str] | None = None,
-    time_limit: float | None = None,
+    *,
+    integer: Integrality = Integrality.NONE,
+    start: Plan | None = None,
+    threads: int = 1,
 ) -> Relaxation | None:
-    """Solve the LP; None when it was not solved within `time_limit` (deterministic seconds).
+    """Solve the relaxation; None when the budget ran out before an answer.
 
-    Without `buildings` this is the relaxation of the whole model: its optimum bounds
-    every plan, and when it is infeasible (RelaxationInfeasible) no plan exists. With
-    `buildings` (unit -> building) those units are held to one building, which gives a
-    nearly integral solution to round but no longer a bound.
+    Without `buildings` this relaxes the whole model: its optimum bounds every plan, and
+    when it is infeasible (RelaxationInfeasible) no plan exists. With `buildings` those
+    units are held to one building (the rest to none): a nearly integral solution to
+    round, but no bound. `integer` keeps the unit-building choices integer (a tighter
+    bound), or every choice (the exact model); `start` then gives HiGHS a first incumbent.
     """
-    lp = _Lp()
-    scenario = instance.scenario
-    waves = scenario.waves
-    wave_count = len(waves)
-    candidates = instance.candidates
-    x = {
-        c.household_id: [
-            lp.var(0.0 if k in c.health_barred else 1.0, f"x{i}_{k}") for k in range(wave_count)
-        ]
-        for i, c in enumerate(candidates)
-    }
-    for c in candidates:
-        lp.row(((v, 1.0) for v in x[c.household_id]), upper=1.0)
-    movers: dict[str, list[list[tuple[Any, float]]]] = defaultdict(
-        lambda: [[] for _ in range(wave_count)]
-    )
-    for c in candidates:
-        for unit_id, count in c.unit_counts.items():
-            for k in range(wave_count):
-                movers[unit_id][k].append((x[c.household_id][k], float(count)))
-    for k, wave in enumerate(waves):
-        lp.row(((x[c.household_id][k], c.members) for c in candidates), upper=wave.seats)
-    _housing(lp, instance, x)
-    placed = _offices(lp, instance, movers, buildings or {})
-    _schools(lp, instance, x)
-    _quota_and_miniature(lp, instance, movers)
-    lp.row(
-        ((x[c.household_id][k], c.allowance[k]) for c in candidates for k in range(wave_count)),
-        upper=scenario.policy.allowance.budget,
-    )
-    objective = lp.solver.Objective()
-    for c in candidates:
-        for k in range(wave_count):
-            objective.SetCoefficient(x[c.household_id][k], c.value[k])
-    objective.SetMaximization()
-    status, values, bound = _race(lp.solver, time_limit)
-    if status == pywraplp.Solver.INFEASIBLE and not buildings:
-        raise RelaxationInfeasible
-    if status != pywraplp.Solver.OPTIMAL:
+    arrays = build_arrays(instance, buildings)
+    if integer is not Integrality.NONE:
+        return _solve_mip(arrays, budget, integer, start, threads, buildings is None)
+    solver = load_model(arrays, np.zeros(0, dtype=np.int64), _highs(budget, threads))
+    if budget.work_limit is not None:
+        iterations = max(1000, int(budget.work_limit * arrays.columns))
+        solver.setOptionValue("simplex_iteration_limit", iterations)
+    solver.run()
+    status = solver.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        if buildings is None:
+            raise RelaxationInfeasible
         return None
+    if status != highspy.HighsModelStatus.kOptimal:
+        return None
+    info = solver.getInfo()
+    bound = float(info.objective_function_value)
+    solution = solver.getSolution()
+    values = np.asarray(solution.col_value)
+    prices: dict[str, float] = {}
+    if solution.dual_valid:
+        prices = arrays.prices(np.asarray(solution.row_dual), np.asarray(solution.col_dual))
     return Relaxation(
         bound=bound * (1 + BOUND_MARGIN) + BOUND_MARGIN,
-        moves={h: [values[v.index()] for v in xs] for h, xs in x.items()},
-        building={
-            u: {b: sum(values[v.index()] for v in parts) for b, parts in by_building.items()}
-            for u, by_building in placed.items()
-        },
+        proven=buildings is None,
+        moves=arrays.moves(values),
+        building=arrays.building_shares(values),
+        objective=bound,
+        prices=prices,
+        seconds=float(solver.getRunTime()),
     )
 
 
-def _glop_parameters(dual: bool, budget: float | None) -> str:
-    text = f"use_dual_simplex: {'true' if dual else 'false'}"
-    return text if budget is None else f"{text} max_deterministic_time: {budget:.3f}"
-
-
-def _race(solver: Any, budget: float | None) -> tuple[int, list[float], float]:
-    """Dual and primal simplex side by side, with an outcome that does not depend on timing.
-
-    Neither wins everywhere on these LPs (at scale 3 the primal is about four times
-    faster, at scale 10 the dual about twice), and the machine has two cores. Both run
-    on deterministic-time budgets; the dual's answer is taken whenever it finishes within
-    its (smaller) budget, else the primal's. The rule never looks at the clock, so the
-    same scenario gives the same LP solution, hence the same plan.
-    """
-    proto = linear_solver_pb2.MPModelProto()
-    solver.ExportModelToProto(proto)
-    twin = pywraplp.Solver.CreateSolver("GLOP")
-    twin.LoadModelFromProto(proto)
-    solver.SetSolverSpecificParametersAsString(
-        _glop_parameters(True, None if budget is None else budget * DUAL_SHARE)
-    )
-    twin.SetSolverSpecificParametersAsString(_glop_parameters(False, budget))
-    outcome: dict[str, int] = {}
-
-    def run_primal() -> None:
-        outcome["primal"] = twin.Solve()
-
-    primal = threading.Thread(target=run_primal, name="glop-primal", daemon=True)
-    primal.start()
-    outcome["dual"] = solver.Solve()
-    finished = (pywraplp.Solver.OPTIMAL, pywraplp.Solver.INFEASIBLE)
-    if outcome["dual"] in finished:
-        twin.InterruptSolve()
-        primal.join()
-        winner, status = solver, outcome["dual"]
-    else:
-        primal.join()
-        winner, status = twin, outcome["primal"]
-    if status != pywraplp.Solver.OPTIMAL:
-        return status, [], 0.0
-    values = [variable.solution_value() for variable in winner.variables()]
-    return status, values, float(winner.Objective().Value())
-
-
-def _housing(lp: _Lp, instance: PlanningInstance, x: dict[str, list[Any]]) -> None:
-    """Rule 3 relaxed: cumulative flats per class, singles counted by bedroom."""
-    waves = instance.waves
-    classes = instance.housing_classes
-    kinds = ("family", "L", "P")
-    flats = {
-        (kind, c, k): lp.var(
-            0.0 if housing_class.ready_month > wave.month else housing_class.units,
-            f"f{kind}{c}_{k}",
-        )
-        for kind in kinds
-        for c, housing_class in enumerate(classes)
-        for k, wave in enumerate(waves)
+def _solve_mip(
+    arrays: LpArrays,
+    budget: Budget,
+    integer: Integrality,
+    start: Plan | None,
+    threads: int,
+    proven: bool,
+) -> Relaxation | None:
+    """A MIP over the arrays; in a child process unless the model is small."""
+    started = time.monotonic()
+    options: dict[str, float | int | bool] = {
+        "threads": max(1, threads),
+        "mip_rel_gap": budget.relative_gap,
     }
-    last = len(waves) - 1
-    for c, housing_class in enumerate(classes):
-        lp.row(((flats[(kind, c, last)], 1.0) for kind in kinds), upper=housing_class.units)
-        for kind in kinds:
-            for k in range(1, len(waves)):
-                lp.row(((flats[(kind, c, k)], 1.0), (flats[(kind, c, k - 1)], -1.0)), lower=0.0)
-    for kind in kinds:
-        size = {c: (1 if kind == "family" else h.bedrooms) for c, h in enumerate(classes)}
-        of_kind = [c for c in instance.candidates if (c.single_gender or "family") == kind]
-        arrivals = _arrivals(
-            lp, [[(x[c.household_id][k], 1.0) for c in of_kind] for k in range(len(waves))]
-        )
-        for k in range(len(waves)):
-            capacity = [(flats[(kind, c, k)], float(size[c])) for c in range(len(classes))]
-            lp.row([*capacity, *((a, -1.0) for a in arrivals[: k + 1])], lower=0.0)
-
-
-def _arrivals(lp: _Lp, per_wave: list[list[tuple[Any, float]]]) -> list[Any]:
-    """One variable per wave equal to the given sum, so cumulative rows stay short."""
-    variables = []
-    for k, terms in enumerate(per_wave):
-        arrival = lp.var(lp.infinity, f"a{id(per_wave)}_{k}")
-        lp.row([(arrival, 1.0), *((v, -c) for v, c in terms)], lower=0.0, upper=0.0)
-        variables.append(arrival)
-    return variables
-
-
-def _offices(
-    lp: _Lp,
-    instance: PlanningInstance,
-    movers: dict[str, list[list[tuple[Any, float]]]],
-    fixed: Mapping[str, str],
-) -> dict[str, dict[str, list[Any]]]:
-    """Rule 4 relaxed, disaggregated by building and wave.
-
-    m[u, b, k] is the part of unit u's wave-k movers sitting in building b; it exists
-    only when b is ready by wave k, so readiness holds exactly, and each building's
-    desks count only the movers placed in it. What the relaxation gives up is only
-    that a unit may be split between buildings. Returns each unit's movers per building.
-    """
-    scenario = instance.scenario
-    last_month = scenario.waves[-1].month
-    usable = [b for b in scenario.buildings if b.ready_month <= last_month]
-    ratio = scenario.policy.planning.desk_ratio
-    quota = {u.unit_id: u.quota for u in scenario.units}
-    seated: dict[str, list[tuple[Any, float]]] = defaultdict(list)
-    placed: dict[str, dict[str, list[Any]]] = {}
-    for unit_id, per_wave in movers.items():
-        cap = float(min(quota[unit_id], instance.movable_count[unit_id]))
-        allowed = [b for b in usable if unit_id not in fixed or b.building_id == fixed[unit_id]]
-        choice = {b.building_id: lp.var(1.0, f"y{unit_id}_{b.building_id}") for b in allowed}
-        lp.row(((y, 1.0) for y in choice.values()), upper=1.0)
-        parts: dict[str, list[Any]] = defaultdict(list)
-        for k, wave in enumerate(scenario.waves):
-            ready = [b for b in allowed if b.ready_month <= wave.month]
-            here = {b.building_id: lp.var(cap, f"m{unit_id}_{b.building_id}_{k}") for b in ready}
-            for building_id, part in here.items():
-                parts[building_id].append(part)
-                seated[building_id].append((part, 1.0))
-            lp.row(
-                [*((v, 1.0) for v in here.values()), *((v, -c) for v, c in per_wave[k])],
-                lower=0.0,
-                upper=0.0,
-            )
-        for building_id, part_list in parts.items():
-            lp.row([*((v, 1.0) for v in part_list), (choice[building_id], -cap)], upper=0.0)
-        placed[unit_id] = parts
-    for b in usable:
-        lp.row(seated[b.building_id], upper=float(int(b.desks // ratio)))
-    return placed
-
-
-def _schools(lp: _Lp, instance: PlanningInstance, x: dict[str, list[Any]]) -> None:
-    """Rule 5 relaxed: pupils moved by each wave within the school places ready."""
-    schools = [f for f in instance.scenario.facilities if f.kind == "school"]
-    with_children = [c for c in instance.candidates if c.children]
-    if not with_children:
-        return
-    pupils = _arrivals(
-        lp,
-        [
-            [(x[c.household_id][k], float(c.children)) for c in with_children]
-            for k in range(len(instance.waves))
-        ],
+    if budget.work_limit is None:
+        options["time_limit"] = max(0.05, budget.remaining())
+    else:
+        options["mip_max_nodes"] = max(1, int(budget.work_limit * 20))
+        options["simplex_iteration_limit"] = max(1000, int(budget.work_limit * arrays.columns))
+    columns, values = _start(arrays, start, integer is Integrality.ALL)
+    job = MipJob(arrays, _integer_columns(arrays, integer), columns, values, options)
+    small = arrays.columns <= IN_PROCESS_UP_TO or budget.work_limit is not None
+    answer = run_here(job, budget) if small else run_mip(job, budget.deadline)
+    if answer is None:
+        return None
+    return Relaxation(
+        bound=answer.bound * (1 + BOUND_MARGIN) + BOUND_MARGIN,
+        proven=proven,
+        moves=arrays.moves(answer.values),
+        building=arrays.building_shares(answer.values),
+        objective=answer.objective,
+        chosen_buildings=arrays.chosen_buildings(answer.values),
+        exact=integer is Integrality.ALL,
+        optimal=answer.optimal,
+        seconds=time.monotonic() - started,
     )
-    for k, wave in enumerate(instance.waves):
-        capacity = sum(f.capacity for f in schools if f.ready_month <= wave.month)
-        lp.row(((p, 1.0) for p in pupils[: k + 1]), upper=float(capacity))
 
 
-def _quota_and_miniature(
-    lp: _Lp, instance: PlanningInstance, movers: dict[str, list[list[tuple[Any, float]]]]
-) -> None:
-    """Rules 7 and 8 relaxed."""
-    minimum = instance.scenario.policy.planning.miniature_min
-    for unit in instance.scenario.units:
-        if unit.unit_id not in movers:
-            continue
-        per_wave = movers[unit.unit_id]
-        if instance.movable_count[unit.unit_id] > unit.quota:
-            lp.row([t for terms in per_wave for t in terms], upper=float(unit.quota))
-        required = min(minimum, unit.quota, instance.movable_count[unit.unit_id])
-        if unit.miniature and required:
-            lp.row(per_wave[0], lower=float(required))
+def run_here(job: MipJob, budget: Budget) -> MipAnswer | None:
+    """The MIP in this process: for small models, where a child would cost more than it saves."""
+    solver = load_model(job.model, job.integer_columns)
+    for name, value in job.options.items():
+        solver.setOptionValue(name, value)
+    if budget.work_limit is None:
+        _stop_at(solver, budget.deadline)
+    if len(job.start_columns):
+        solver.setSolution(len(job.start_columns), job.start_columns, job.start_values)
+    solver.run()
+    status = solver.getModelStatus()
+    info = solver.getInfo()
+    if status == highspy.HighsModelStatus.kInfeasible or info.primal_solution_status != 2:
+        return None
+    objective = float(info.objective_function_value)
+    return MipAnswer(
+        np.array(solver.getSolution().col_value),
+        objective,
+        max(objective, float(info.mip_dual_bound)),
+        status == highspy.HighsModelStatus.kOptimal,
+    )
+
+
+def _start(
+    arrays: LpArrays, start: Plan | None, with_households: bool
+) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
+    """A known plan's choices as a partial start for HiGHS, which completes the rest."""
+    columns: list[int] = []
+    values: list[float] = []
+    if start is None:
+        return np.zeros(0, dtype=np.int32), np.zeros(0)
+    for (unit_id, building_id), column in arrays.y_index.items():
+        columns.append(column)
+        values.append(1.0 if start.building_of_unit.get(unit_id) == building_id else 0.0)
+    if with_households:
+        w = arrays.wave_count
+        for i, household_id in enumerate(arrays.household_ids):
+            placement = start.placements.get(household_id)
+            for k in range(w):
+                columns.append(i * w + k)
+                values.append(1.0 if placement is not None and placement.wave_index == k else 0.0)
+    return np.array(columns, dtype=np.int32), np.array(values)

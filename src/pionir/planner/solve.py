@@ -1,157 +1,192 @@
-"""Solving: set up CP-SAT, search, turn the answer into a checked plan.
+"""Solving: a plan at once, then better plans and tighter bounds until the budget runs out.
 
-Infeasible and timed-out searches are results. Every plan returned has passed the
+The phases, each on a share of the time left (or of the work limit):
+
+1. the greedy baseline: a checked plan within a second, so a plan exists whatever happens;
+2. the LP relaxation (HiGHS): the first proven bound, and a rounded plan;
+3. the exact MIP of the whole model, for models small enough to prove optimal quickly; or,
+   for larger ones, the buildings MIP (unit-building choices integer, households not):
+   a much tighter bound where desks are scarce, and the buildings of the best plans;
+4. a polish: the exact MIP with those buildings held, started from the best plan so far.
+
+Every phase only replaces the plan with a better one, so more time never gives a worse
+plan. Infeasible and timed-out searches are results. Every plan returned has passed the
 independent checker.
 """
 
 from __future__ import annotations
 
-import math
 import time
-
-from ortools.sat.python import cp_model
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from pionir.planner.assemble import plan_from_choices, plan_value
+from pionir.planner.budget import Budget
 from pionir.planner.check import PlanRejected, check_plan, plan_objective
 from pionir.planner.conflicts import diagnose
 from pionir.planner.greedy import buildings_from, greedy_plan, rounded_plan
 from pionir.planner.instance import PlanningInstance
-from pionir.planner.model import (
-    RelocationModel,
-    build_model,
-    objective_expression,
-    rounding_slack,
+from pionir.planner.options import SolveProgress, SolverOptions
+from pionir.planner.relaxation import (
+    Integrality,
+    Relaxation,
+    RelaxationInfeasible,
+    solve_relaxation,
 )
-from pionir.planner.options import OBJECTIVE_SCALE, SolveProgress, SolverOptions
-from pionir.planner.relaxation import Relaxation, RelaxationInfeasible, solve_relaxation
 from pionir.planner.result import Plan, PlanResult, PlanStatus
 
-# Deterministic budgets of the two LPs, as shares of the time limit; the LP phase is what
-# makes large plans good, so it gets most of the limit.
-LP_SHARE = 0.6
-HELD_LP_SHARE = 0.4
+# Models with at most this many household-wave choices go to the exact MIP at once:
+# HiGHS proves them optimal in seconds.
+EXACT_UP_TO = 6_000
+# Shares of the time left given to each phase; the last phase takes what remains.
+LP_SHARE = 0.45
+BUILDINGS_SHARE = 0.6
 
 
-class _ProgressReporter(cp_model.CpSolverSolutionCallback):
-    """Reports each improving plan's objective and the current bound."""
+@dataclass(slots=True)
+class _Search:
+    """The best plan and bound so far, with the trace of how they improved."""
 
-    def __init__(self, options: SolverOptions, started: float, known_bound: float) -> None:
-        super().__init__()
-        self._options = options
-        self._start = started
-        # The LP bound, often far tighter than CP-SAT's own early bound.
-        self._known_bound = known_bound
+    instance: PlanningInstance
+    started: float
+    progress: Callable[[SolveProgress], None] | None
+    plan: Plan | None = None
+    value: float = float("-inf")
+    bound: float = float("inf")
+    # True once a solver proved the best plan optimal (within the requested gap).
+    proven: bool = False
+    stats: dict[str, float] = field(default_factory=dict)
 
-    def on_solution_callback(self) -> None:
-        if self._options.progress is None:
+    def offer(self, plan: Plan | None, phase: str) -> None:
+        """Keep the plan if it is better than the best so far."""
+        if plan is None:
             return
-        self._options.progress(
-            SolveProgress(
-                seconds=time.perf_counter() - self._start,
-                objective=self.objective_value / OBJECTIVE_SCALE,
-                bound=min(self.best_objective_bound / OBJECTIVE_SCALE, self._known_bound),
+        value = plan_value(self.instance, plan)
+        if value > self.value + 1e-9:
+            self.plan, self.value = plan, value
+        self._report(phase)
+
+    def tighten(self, bound: float, phase: str) -> None:
+        if bound < self.bound:
+            self.bound = bound
+        self._report(phase)
+
+    def within(self, gap: float) -> bool:
+        return self.plan is not None and self.bound - self.value <= gap * max(self.bound, 1e-9)
+
+    def _report(self, phase: str) -> None:
+        if self.progress is not None and self.plan is not None:
+            self.progress(
+                SolveProgress(
+                    time.perf_counter() - self.started,
+                    self.value,
+                    max(self.value, min(self.bound, objective_upper_bound(self.instance))),
+                    phase,
+                )
             )
-        )
 
 
-def solver_for(options: SolverOptions) -> cp_model.CpSolver:
-    """CP-SAT parameters, deterministic for the same options."""
-    solver = cp_model.CpSolver()
-    parameters = solver.parameters
-    parameters.max_deterministic_time = options.time_limit * options.search_share
-    parameters.max_time_in_seconds = options.time_limit * options.wall_limit_factor
-    parameters.relative_gap_limit = options.relative_gap
-    parameters.random_seed = options.seed
-    parameters.num_workers = max(1, options.workers)
-    # Interleaved search runs the portfolio in fixed batches: parallel, yet reproducible.
-    parameters.interleave_search = options.workers > 1
-    return solver
-
-
-def extract_plan(
-    instance: PlanningInstance, built: RelocationModel, solver: cp_model.CpSolver
-) -> Plan:
-    variables = built.variables
+def _plan_of(instance: PlanningInstance, relaxation: Relaxation) -> Plan | None:
+    """The plan of an exact MIP's solution (every choice integer)."""
     waves_of = {
-        household_id: k
-        for household_id, by_wave in variables.moves.items()
-        for k, x in by_wave.items()
-        if solver.boolean_value(x)
+        h: max(range(len(xs)), key=lambda k: xs[k])
+        for h, xs in relaxation.moves.items()
+        if max(xs) > 0.5
     }
-    building_of_unit = {
-        unit_id: building_id
-        for unit_id, choice in variables.building.items()
-        for building_id, y in choice.items()
-        if solver.boolean_value(y)
-    }
-    return plan_from_choices(instance, waves_of, building_of_unit)
+    return plan_from_choices(instance, waves_of, relaxation.chosen_buildings)
 
 
-def add_hint(built: RelocationModel, plan: Plan) -> bool:
-    """Start the search from a known feasible plan; True when the hint is complete and valid.
-
-    The plan fixes the waves and buildings; a quick solve of the model with those fixed
-    fills in every other variable (counts, desks, flats), because CP-SAT only takes a
-    hint as its first solution when the hint is complete.
-    """
-    fixed = built.model.clone()
-    decided: list[tuple[cp_model.IntVar, int]] = []
-    for household_id, by_wave in built.variables.moves.items():
-        placement = plan.placements.get(household_id)
-        for k, x in by_wave.items():
-            decided.append((x, int(placement is not None and placement.wave_index == k)))
-    for unit_id, choice in built.variables.building.items():
-        for building_id, y in choice.items():
-            decided.append((y, int(plan.building_of_unit.get(unit_id) == building_id)))
-    for variable, value in decided:
-        fixed.add(fixed.get_int_var_from_proto_index(variable.index) == value)
-    fixed.clear_objective()  # type: ignore[no-untyped-call]
-    completion = cp_model.CpSolver()
-    completion.parameters.num_workers = 1
-    completion.parameters.max_deterministic_time = 10.0
-    if completion.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
-    model = built.model
-    for index in range(len(model.proto.variables)):
-        variable = model.get_int_var_from_proto_index(index)
-        model.add_hint(variable, completion.value(variable))
-    return True
-
-
-def starting_plan(
-    instance: PlanningInstance, relaxation: Relaxation | None, held_limit: float | None = None
-) -> Plan | None:
-    """The better of the LP rounding and the greedy baseline, or None if neither seats the miniature."""
-    options = [greedy_plan(instance)]
-    if relaxation is not None:
-        # Hold each unit to one building, solve the LP again, and round that.
-        buildings = buildings_from(instance, relaxation)
-        held = solve_relaxation(instance, buildings, held_limit)
-        options.append(rounded_plan(instance, relaxation, buildings))
-        if held is not None:
-            options.append(rounded_plan(instance, held, buildings))
-    plans = [plan for plan in options if plan is not None]
-    if not plans:
-        return None
-    return max(plans, key=lambda plan: plan_value(instance, plan))
-
-
-def _worth_searching(instance: PlanningInstance, options: SolverOptions) -> bool:
-    """Whether CP-SAT gets enough time for a model of this size.
-
-    On the scale-1 demo (about 34,000 wave choices) loading the model and a short search
-    took CP-SAT several times its deterministic budget in wall time, without improving the
-    LP-rounded plan. With less than `search_seconds_per_choice` seconds of limit per wave
-    choice it is not started; the rule reads only sizes and options, so runs stay repeatable.
-    """
-    choices = len(instance.candidates) * len(instance.waves)
-    return choices <= options.presolve_up_to or (
-        options.time_limit >= choices * options.search_seconds_per_choice
+def _exact(search: _Search, budget: Budget, threads: int) -> None:
+    """The whole model as a MIP, from the best plan so far."""
+    exact = solve_relaxation(
+        search.instance, budget, integer=Integrality.ALL, start=search.plan, threads=threads
     )
+    if exact is not None:
+        search.tighten(exact.bound, "mip")
+        plan = _plan_of(search.instance, exact)
+        if plan is not None and not check_plan(search.instance.scenario, plan):
+            search.offer(plan, "mip")
+            search.proven = exact.optimal and search.value >= exact.objective - 1e-6
+
+
+def _held(search: _Search, budget: Budget, buildings: dict[str, str], threads: int) -> None:
+    """Round the LP held to these buildings, then polish it as an exact MIP."""
+    instance = search.instance
+    held = solve_relaxation(instance, budget.share(0.3), buildings, threads=threads)
+    if held is not None:
+        search.offer(rounded_plan(instance, held, buildings), "held")
+    if search.within(budget.relative_gap) or budget.expired():
+        return
+    polish = solve_relaxation(
+        instance, budget, buildings, integer=Integrality.ALL, start=search.plan, threads=threads
+    )
+    if polish is not None:
+        plan = _plan_of(instance, polish)
+        if plan is not None and not check_plan(instance.scenario, plan):
+            search.offer(plan, "polish")
+
+
+def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
+    """Find the best plan within the budget, or show why none exists."""
+    started = time.perf_counter()
+    budget = options.budget()
+    threads = 1 if options.deterministic else min(2, options.workers)
+    search = _Search(instance, started, options.progress)
+    search.offer(greedy_plan(instance), "greedy")
+    search.tighten(objective_upper_bound(instance), "greedy")
+    try:
+        relaxation = solve_relaxation(instance, budget.share(LP_SHARE), threads=threads)
+    except RelaxationInfeasible:
+        return _infeasible_result(instance, options, started, budget)
+    if relaxation is not None:
+        search.stats["lp_seconds"] = relaxation.seconds
+        search.stats["lp_bound"] = relaxation.bound
+        search.tighten(relaxation.bound, "lp")
+        buildings = buildings_from(instance, relaxation)
+        search.offer(rounded_plan(instance, relaxation, buildings), "lp")
+    choices = len(instance.candidates) * len(instance.waves)
+    if not search.within(options.relative_gap) and not budget.expired():
+        if choices <= EXACT_UP_TO:
+            _exact(search, budget, threads)
+        elif relaxation is not None:
+            _buildings_then_polish(search, budget, relaxation, threads)
+    if search.plan is None:
+        if not budget.expired():
+            return _infeasible_result(instance, options, started, budget)
+        return PlanResult(
+            PlanStatus.UNKNOWN, None, 0.0, 0.0, time.perf_counter() - started, stats=search.stats
+        )
+    return _checked_result(instance, search, started)
+
+
+def _buildings_then_polish(
+    search: _Search, budget: Budget, relaxation: Relaxation, threads: int
+) -> None:
+    instance = search.instance
+    buildings = buildings_from(instance, relaxation)
+    mip = solve_relaxation(
+        instance,
+        budget.share(BUILDINGS_SHARE),
+        integer=Integrality.BUILDINGS,
+        start=search.plan,
+        threads=threads,
+    )
+    if mip is not None:
+        search.stats["buildings_bound"] = mip.bound
+        search.tighten(mip.bound, "buildings")
+        if mip.chosen_buildings:
+            buildings = buildings_from(instance, mip, preferred=mip.chosen_buildings)
+            search.offer(rounded_plan(instance, mip, buildings), "buildings")
+    if search.within(budget.relative_gap) or budget.expired():
+        return
+    if search.plan is not None and search.plan.building_of_unit:
+        held = buildings_from(instance, relaxation, preferred=search.plan.building_of_unit)
+        buildings = held
+    _held(search, budget, buildings, threads)
 
 
 def _infeasible_result(
-    instance: PlanningInstance, options: SolverOptions, started: float
+    instance: PlanningInstance, options: SolverOptions, started: float, budget: Budget
 ) -> PlanResult:
     messages = diagnose(instance, options)
     return PlanResult(
@@ -165,102 +200,25 @@ def _infeasible_result(
     )
 
 
-def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
-    """Find the best plan within the time limit, or show why none exists.
-
-    The LP relaxation gives a proven bound and, rounded, a first plan; CP-SAT then
-    searches from the better of that plan and the greedy one, and proves what it can.
-    """
-    started = time.perf_counter()
-    relaxation = None
-    lp_seconds = 0.0
-    if options.use_hint:
-        try:
-            relaxation = solve_relaxation(instance, time_limit=options.time_limit * LP_SHARE)
-            lp_seconds = time.perf_counter() - started
-        except RelaxationInfeasible:
-            return _infeasible_result(instance, options, started)
-    start_plan = None
-    if options.use_hint:
-        start_plan = starting_plan(instance, relaxation, options.time_limit * HELD_LP_SHARE)
-    if start_plan is not None and relaxation is not None:
-        start_objective = plan_objective(instance.scenario, start_plan)
-        if options.progress is not None:
-            options.progress(
-                SolveProgress(time.perf_counter() - started, start_objective, relaxation.bound)
-            )
-        within_gap = relaxation.bound - start_objective <= options.relative_gap * relaxation.bound
-        if within_gap or not _worth_searching(instance, options):
-            # Proven within the requested gap, or too little time for CP-SAT to load and
-            # improve a model this size: it could only add time and memory.
-            return _checked_result(
-                instance, start_plan, [relaxation.bound], started, {"lp_seconds": lp_seconds}
-            )
-    built = build_model(instance)
-    if start_plan is not None:
-        add_hint(built, start_plan)
-    if relaxation is not None:
-        # The LP bound, handed to CP-SAT as a valid cut, so its gap is honest from the start.
-        cap = math.floor(
-            relaxation.bound * OBJECTIVE_SCALE + rounding_slack(instance) * OBJECTIVE_SCALE
-        )
-        built.model.add(objective_expression(instance, built.variables) <= cap)
-    solver = solver_for(options)
-    if len(built.model.proto.variables) > options.presolve_up_to:
-        # On large models CP-SAT's presolve spends the whole budget before the search
-        # starts; from a good starting plan, searching at once improves it sooner.
-        solver.parameters.cp_model_presolve = False
-    known_bound = relaxation.bound if relaxation is not None else objective_upper_bound(instance)
-    status = solver.solve(built.model, _ProgressReporter(options, started, known_bound))
-    stats = {
-        "lp_seconds": lp_seconds,
-        "variables": float(len(built.model.proto.variables)),
-        "constraints": float(len(built.model.proto.constraints)),
-        "deterministic_time": solver.deterministic_time,
-        "lp_bound": relaxation.bound if relaxation else float("nan"),
-    }
-    if status == cp_model.INFEASIBLE:
-        return _infeasible_result(instance, options, started)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        plan = extract_plan(instance, built, solver)
-    elif start_plan is not None:
-        plan = start_plan
-    else:
-        return PlanResult(
-            PlanStatus.UNKNOWN, None, 0.0, 0.0, time.perf_counter() - started, stats=stats
-        )
-    bounds = []
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bounds.append(solver.best_objective_bound / OBJECTIVE_SCALE + rounding_slack(instance))
-    if relaxation is not None:
-        bounds.append(relaxation.bound)
-    return _checked_result(
-        instance, plan, bounds, started, stats, proven=status == cp_model.OPTIMAL
-    )
-
-
-def _checked_result(
-    instance: PlanningInstance,
-    plan: Plan,
-    bounds: list[float],
-    started: float,
-    stats: dict[str, float],
-    proven: bool = False,
-) -> PlanResult:
-    """The result for a plan that passes the checker, with the best proven bound."""
+def _checked_result(instance: PlanningInstance, search: _Search, started: float) -> PlanResult:
+    """The result for the best plan, which must pass the checker, with the best proven bound."""
+    plan = search.plan
+    assert plan is not None
     violations = check_plan(instance.scenario, plan)
     if violations:
         raise PlanRejected(violations)
     objective = plan_objective(instance.scenario, plan)
-    bound = max(objective, min([objective_upper_bound(instance), *bounds]))
-    proven = proven or bound - objective <= 1e-9 * max(1.0, bound)
+    # The plan's value from the instance and the checker's agree to rounding; the bound
+    # never sits below the plan it bounds.
+    bound = max(objective, search.bound)
+    proven = search.proven or bound - objective <= 1e-9 * max(1.0, bound)
     return PlanResult(
         status=PlanStatus.OPTIMAL if proven else PlanStatus.FEASIBLE,
         plan=plan,
         objective=objective,
         bound=bound,
         solve_seconds=time.perf_counter() - started,
-        stats=stats,
+        stats=search.stats,
     )
 
 
