@@ -96,6 +96,8 @@ def test_a_profile_with_an_inconsistent_matrix_or_bad_knob_is_refused() -> None:
         Profile("bad", "Bad.", "Buruk.", waves=13)
     with pytest.raises(ValueError, match="housing"):
         Profile("bad", "Bad.", "Buruk.", housing=0)
+    with pytest.raises(ValueError, match="towers_from"):
+        Profile("bad", "Bad.", "Buruk.", towers_from=-1)
 
 
 def test_an_unknown_name_is_refused_naming_the_known_ones() -> None:

@@ -133,14 +133,23 @@ class Profile:
             problems.append("bedrooms must list (bedrooms >= 1, weight > 0) pairs")
         if not self.desk_ratio > 0 or self.earliness < 0:
             problems.append("desk_ratio must be above 0 and earliness at least 0")
+        readiness = ("towers", "buildings", "schools")
+        for knob in (*(f"{k}_from" for k in readiness), "health_from", "allowance_after"):
+            if getattr(self, knob) < 0:
+                problems.append(f"{knob} must be at least 0")
+        for knob in (f"{k}_over" for k in readiness):
+            if getattr(self, knob) is not None and getattr(self, knob) < 1:
+                problems.append(f"{knob} must be at least 1 month")
         for knob in ("health_share", "first_wave_seats", "miniature_share"):
             value = getattr(self, knob)
             if value is not None and not 0 <= value <= 1:
                 problems.append(f"{knob} must be between 0 and 1")
         if self.pairwise is not None:
-            ratio = ahp_weights(self.pairwise).consistency_ratio
-            if len(self.pairwise) != len(PRIORITY_CRITERIA) or ratio >= MAX_CONSISTENCY_RATIO:
-                problems.append(f"pairwise must be a consistent 4x4 matrix (CR {ratio:.3f})")
+            size = len(PRIORITY_CRITERIA)
+            if len(self.pairwise) != size or any(len(row) != size for row in self.pairwise):
+                problems.append(f"pairwise must be a {size}x{size} matrix")
+            elif (ratio := ahp_weights(self.pairwise).consistency_ratio) >= MAX_CONSISTENCY_RATIO:
+                problems.append(f"pairwise must be consistent (CR {ratio:.3f} is not below 0.10)")
         if self.priority_weights is not None and {c for c, _ in self.priority_weights} != set(
             PRIORITY_CRITERIA
         ):
