@@ -26,6 +26,7 @@ from pionir.cli import app
 from pionir.scenario.csv_io import write_scenario_folder
 from pionir.scenario.load import load_scenario
 from pionir.scenario.model import Month, Scenario, Wave
+from pionir.scenario.profiles import PROFILES, generate_profile
 from pionir.scenario.xlsx_io import write_scenario_workbook
 from tests.builders import ScenarioBuilder
 
@@ -422,6 +423,38 @@ def test_demo_data_validates_and_plans(tmp_path: Path) -> None:
     rows = read_rows(out / "plan.csv")
     assert len(rows) == len(read_rows(demo / "employees.csv"))
     assert summary["movers"] == sum(1 for row in rows if row["wave_id"])
+
+
+def test_demo_data_writes_a_profile_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "family"
+    made = invoke(
+        "demo-data", out, "--profile", "tight30", "--employees", "300", "--seed", "1", "-q"
+    )
+    assert made.exit_code == 0, made.output
+    assert "tight30" in flat(made.stdout)
+    assert load_scenario(out) == generate_profile("tight30", employees=300, seed=1)
+
+
+def test_demo_data_refuses_an_unknown_profile_naming_the_known_ones(tmp_path: Path) -> None:
+    out = tmp_path / "family"
+    refused = invoke("demo-data", out, "--profile", "tight99")
+    assert refused.exit_code == 2
+    assert isinstance(refused.exception, SystemExit), "a sentence, not a traceback"
+    stderr = flat(refused.stderr)
+    assert "tight99" in stderr
+    for name in PROFILES:
+        assert name in stderr
+    assert "Traceback" not in refused.output
+    assert not out.exists()
+
+
+def test_demo_data_options_of_the_other_mode_are_refused(tmp_path: Path) -> None:
+    without_profile = invoke("demo-data", tmp_path / "a", "--employees", "300")
+    assert without_profile.exit_code == 2
+    assert "--profile" in flat(without_profile.stderr)
+    scale_with_profile = invoke("demo-data", tmp_path / "b", "--profile", "roomy", "--scale", "2")
+    assert scale_with_profile.exit_code == 2
+    assert "--employees" in flat(scale_with_profile.stderr)
 
 
 # --- 8. --quiet --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -25,10 +25,13 @@ from pionir.scenario.demo import generate_demo
 from pionir.scenario.errors import ScenarioRefused
 from pionir.scenario.load import load_scenario
 from pionir.scenario.model import Scenario
+from pionir.scenario.profiles import PROFILES, generate_profile
 
 EXIT_REFUSED = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
+# Candidates of a `demo-data --profile` scenario without --employees: about the 2024 quota.
+PROFILE_EMPLOYEES = 12_000
 
 app = typer.Typer(
     help="Pionir: perencanaan pemindahan ASN ke IKN / relocation planning of civil servants to IKN.",
@@ -225,9 +228,29 @@ def plan(
 def demo_data(
     out_dir: Annotated[Path, typer.Argument(help="Folder tujuan / target folder")],
     scale: Annotated[
-        float, typer.Option("--scale", min=0.01, help="1 = 11.916 ASN (2024), 3 ≈ 33.000")
-    ] = 1.0,
+        float | None,
+        typer.Option(
+            "--scale", min=0.01, help="1 = 11.916 ASN (2024), 3 ≈ 33.000; bawaan / default 1"
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Benih acak / random seed")] = 2024,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="Keluarga skenario uji (kapasitas dari profil) / a generated scenario "
+            "family (capacities from the profile), e.g. tight15, roomy",
+        ),
+    ] = None,
+    employees: Annotated[
+        int | None,
+        typer.Option(
+            "--employees",
+            min=1,
+            help="Jumlah kandidat dengan --profile / candidates with --profile; "
+            f"bawaan / default {PROFILE_EMPLOYEES:,}",
+        ),
+    ] = None,
     xlsx: Annotated[
         bool, typer.Option("--xlsx", help="Juga tulis buku kerja / also write a workbook")
     ] = False,
@@ -235,12 +258,39 @@ def demo_data(
         bool, typer.Option("--quiet", "-q", help="Tanpa progres / no progress")
     ] = False,
 ) -> None:
-    """Tulis skenario demo realistis 2024 / write the realistic 2024 demo scenario."""
+    """Tulis skenario demo realistis 2024, atau skenario uji dengan --profile / write the realistic 2024 demo scenario, or a test family's with --profile."""
     reporter = Reporter(quiet)
-    reporter.step(
-        f"membuat skenario demo / generating demo scenario (scale {scale:g}, seed {seed})"
-    )
-    scenario = generate_demo(scale=scale, seed=seed, progress=reporter.count)
+    if profile is None:
+        if employees is not None:
+            _refuse_option(
+                "--employees hanya berlaku dengan --profile; untuk demo gunakan --scale.",
+                "--employees applies only with --profile; for the demo use --scale.",
+            )
+        demo_scale = 1.0 if scale is None else scale
+        reporter.step(
+            f"membuat skenario demo / generating demo scenario (scale {demo_scale:g}, seed {seed})"
+        )
+        scenario = generate_demo(scale=demo_scale, seed=seed, progress=reporter.count)
+        what = "Skenario demo / demo scenario"
+    else:
+        if profile not in PROFILES:
+            known = ", ".join(PROFILES)
+            _refuse_option(
+                f"Profil '{profile}' tidak dikenal; profil yang ada: {known}.",
+                f"Unknown profile '{profile}'; the known profiles are: {known}.",
+            )
+        if scale is not None:
+            _refuse_option(
+                "--scale tidak berlaku dengan --profile; gunakan --employees.",
+                "--scale does not apply with --profile; use --employees.",
+            )
+        size = PROFILE_EMPLOYEES if employees is None else employees
+        reporter.step(
+            f"membuat skenario profil / generating profile scenario {profile} "
+            f"({size:,} ASN, seed {seed})"
+        )
+        scenario = generate_profile(profile, employees=size, seed=seed)
+        what = f"Skenario profil / profile scenario {profile}"
     write_scenario_folder(scenario, out_dir)
     if xlsx:
         from pionir.scenario.xlsx_io import write_scenario_workbook
@@ -248,9 +298,15 @@ def demo_data(
         write_scenario_workbook(scenario, out_dir / "scenario.xlsx")
     quota = sum(u.quota for u in scenario.units)
     out.print(
-        f"Skenario demo / demo scenario: {len(scenario.agencies)} K/L, {len(scenario.units)} unit kerja, "
+        f"{what}: {len(scenario.agencies)} K/L, {len(scenario.units)} unit kerja, "
         f"kuota / quota {quota:,}, {len(scenario.employees):,} kandidat / candidates -> {out_dir.resolve()}"
     )
+
+
+def _refuse_option(message: str, message_en: str) -> NoReturn:
+    """A command line that cannot be carried out: one sentence, exit 2, no traceback."""
+    err.print(f"{message} / {message_en}", markup=False)
+    raise typer.Exit(EXIT_REFUSED)
 
 
 from pionir.cli_server import register  # noqa: E402  (after the core commands, in help order)
