@@ -6,6 +6,8 @@ Run by hand (the defaults take about three minutes per scenario):
         [--families NAME ...] [--employees 12000] [--seeds 0] \\
         [--pionir-limit 30] [--highs-limit 150] [--demo-scales 1] [--markdown]
 
+`--families` with no names runs the demo only, `--demo-scales` with none no demo.
+
 `build_highs_mip` writes the model of src/pionir/planner/constraints.py, rule by rule,
 as a mixed-integer program; HiGHS solves it with its own branch and cut, and its plan
 goes through Pionir's checker, which proves that the two models agree on what a plan
@@ -75,15 +77,13 @@ class _Writer:
         self._cols: list[np.ndarray] = []
         self._vals: list[np.ndarray] = []
 
-    def columns(
-        self, count: int, upper: Any, *, cost: Any = 0.0, integer: bool = True
-    ) -> np.ndarray:
-        """`count` new columns with lower bound 0; returns their indices."""
+    def columns(self, count: int, upper: Any, *, cost: Any = 0.0) -> np.ndarray:
+        """`count` new integer columns with lower bound 0; returns their indices."""
         index = np.arange(self.num_col, self.num_col + count, dtype=np.int64)
         self._lower.append(np.zeros(count))
         self._upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (count,)).copy())
         self._cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (count,)).copy())
-        self._integer.append(np.full(count, 1 if integer else 0, dtype=np.int32))
+        self._integer.append(np.ones(count, dtype=np.int32))
         self.num_col += count
         return index
 
