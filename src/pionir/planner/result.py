@@ -54,6 +54,8 @@ class PlanResult:
     conflicts: tuple[str, ...] = ()
     conflicts_en: tuple[str, ...] = ()
     stats: Mapping[str, float] = field(default_factory=dict)
+    # The root LP's prices per capacity element (keys in lp_arrays.py), for bottlenecks.
+    prices: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def gap(self) -> float:

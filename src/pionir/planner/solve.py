@@ -53,6 +53,7 @@ class _Search:
     plan: Plan | None = None
     value: float = float("-inf")
     bound: float = float("inf")
+    prices: dict[str, float] = field(default_factory=dict)
     # True once a solver proved the best plan optimal (within the requested gap).
     proven: bool = False
     stats: dict[str, float] = field(default_factory=dict)
@@ -142,6 +143,7 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
         search.stats["lp_seconds"] = relaxation.seconds
         search.stats["lp_bound"] = relaxation.bound
         search.tighten(relaxation.bound, "lp")
+        search.prices = dict(relaxation.prices)
         buildings = buildings_from(instance, relaxation)
         search.offer(rounded_plan(instance, relaxation, buildings), "lp")
     choices = len(instance.candidates) * len(instance.waves)
@@ -219,6 +221,7 @@ def _checked_result(instance: PlanningInstance, search: _Search, started: float)
         bound=bound,
         solve_seconds=time.perf_counter() - started,
         stats=search.stats,
+        prices=search.prices,
     )
 
 
