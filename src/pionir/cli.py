@@ -175,6 +175,15 @@ def plan(
             "--time-limit", min=0.1, help="Batas waktu pencarian (detik) / search limit (s)"
         ),
     ] = 60.0,
+    work_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--work-limit",
+            min=0.1,
+            help="Anggaran kerja deterministik, menggantikan --time-limit: hasil sama persis "
+            "setiap kali / deterministic work budget instead of --time-limit: byte-identical reruns",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Benih acak solver / solver seed")] = 0,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Thread solver / solver threads")
@@ -195,17 +204,24 @@ def plan(
 ) -> None:
     """Rencanakan pemindahan / plan the relocation: who moves in which wave, flat and office."""
     reporter = Reporter(quiet)
+    read_started = time.perf_counter()
     loaded = _load(scenario, reporter, out_dir)
-    reporter.step(
-        f"merencanakan / planning {len(loaded.employees):,} ASN, batas waktu / time limit {time_limit:g}s"
+    read_seconds = time.perf_counter() - read_started
+    limit = (
+        f"anggaran kerja / work limit {work_limit:g}"
+        if work_limit is not None
+        else f"batas waktu / time limit {time_limit:g}s"
     )
+    reporter.step(f"merencanakan / planning {len(loaded.employees):,} ASN, {limit}")
     options = SolverOptions(
         time_limit=time_limit,
+        work_limit=work_limit,
         seed=seed,
         workers=workers,
         relative_gap=gap,
         progress=reporter.solve,
     )
+    plan_started = time.perf_counter()
     try:
         report = plan_scenario(loaded, options)
     except PlanRejected as rejected:
@@ -213,7 +229,14 @@ def plan(
         for violation in rejected.violations[:20]:
             err.print(f"  {violation}", markup=False)
         raise typer.Exit(1) from None
-    write_run(report, out_dir)
+    timing = {
+        "limit": "work" if work_limit is not None else "wall",
+        "time_limit": time_limit,
+        "work_limit": work_limit,
+        "read_seconds": round(read_seconds, 2),
+        "plan_seconds": round(time.perf_counter() - plan_started, 2),
+    }
+    write_run(report, out_dir, timing)
     print_summary(summary_dict(report), out_dir)
     if report.result.status == PlanStatus.INFEASIBLE:
         raise typer.Exit(EXIT_INFEASIBLE)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from pionir.outputs import (
@@ -42,8 +44,15 @@ def plan_scenario(scenario: Scenario, options: SolverOptions) -> RunReport:
     return RunReport(instance, result, explanations, binding, wave_usage(instance, result.plan))
 
 
-def write_run(report: RunReport, out: Path) -> None:
-    """Write the run's files into `out`, replacing an earlier run's files only when all are written."""
+def write_run(
+    report: RunReport, out: Path, timing: Mapping[str, float | str | None] | None = None
+) -> None:
+    """Write the run's files into `out`, replacing an earlier run's files only when all are written.
+
+    `timing` (seconds to read the scenario and to plan it, and which limit applied) goes
+    into summary.json with the seconds spent writing, so a limit can be checked.
+    """
+    written = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".pionir-") as staging_name:
         staging = Path(staging_name)
@@ -52,7 +61,13 @@ def write_run(report: RunReport, out: Path) -> None:
         if report.result.plan is not None:
             write_plan(report, staging)
             write_explanations(report, staging)
-        write_summary(summary_dict(report), staging)
+        summary = summary_dict(report)
+        if timing is not None:
+            summary["timing"] = {
+                **timing,
+                "write_seconds": round(time.perf_counter() - written, 2),
+            }
+        write_summary(summary, staging)
         for name in RUN_FILES:
             stale = out / name
             if stale.exists() and not (staging / name).exists():

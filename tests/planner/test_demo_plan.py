@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 def test_demo_cut_plans_beat_greedy_and_repeat() -> None:
     scenario = generate_demo(scale=0.1, seed=11)
     instance = prepare(scenario)
-    options = SolverOptions(time_limit=6, workers=2)
+    options = SolverOptions(work_limit=6, workers=2)
     first = solve(instance, options)
     second = solve(prepare(scenario), options)
     assert first.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)

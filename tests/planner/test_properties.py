@@ -7,6 +7,7 @@ from datetime import date
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from pionir.planner.budget import Budget
 from pionir.planner.check import check_plan, plan_objective
 from pionir.planner.explain import explain
 from pionir.planner.greedy import greedy_plan
@@ -89,7 +90,7 @@ def test_plans_pass_the_checker_and_beat_greedy(scenario: Scenario) -> None:
     assert result.plan is not None
     assert check_plan(scenario, result.plan) == []
     assert result.bound >= result.objective - 1e-6
-    relaxation = solve_relaxation(instance)
+    relaxation = solve_relaxation(instance, Budget.wall(30))
     assert relaxation is not None, "a scenario with a plan has a feasible relaxation"
     assert relaxation.bound >= result.objective - 1e-6
     if baseline is not None and result.status == PlanStatus.OPTIMAL:

@@ -71,11 +71,20 @@ def _child(job: MipJob, conn: Connection) -> None:  # pragma: no cover - runs in
     solver.cbMipInterrupt.subscribe(interrupt)
     solver.run()
     info = solver.getInfo()
-    optimal = str(solver.getModelStatus()).endswith("kOptimal")
+    status = str(solver.getModelStatus())
+    optimal = status.endswith("kOptimal")
+    infeasible = status.endswith("kInfeasible")
     has_solution = info.primal_solution_status == 2
     values = np.array(solver.getSolution().col_value) if has_solution else None
     conn.send(
-        ("done", float(info.objective_function_value), float(info.mip_dual_bound), values, optimal)
+        (
+            "done",
+            float(info.objective_function_value),
+            float(info.mip_dual_bound),
+            values,
+            optimal,
+            infeasible,
+        )
     )
     conn.close()
 
@@ -97,7 +106,7 @@ def run_mip(job: MipJob, deadline: float | None) -> MipAnswer | None:
     receive = Connection(read_fd)
     best: tuple[float, NDArray[np.float64]] | None = None
     bound = float("inf")
-    optimal = False
+    optimal = infeasible = False
     try:
         assert child.stdin is not None
         child.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
@@ -116,7 +125,7 @@ def run_mip(job: MipJob, deadline: float | None) -> MipAnswer | None:
             elif message[0] == "bound":
                 bound = min(bound, message[1])
             else:
-                _, objective, final_bound, values, optimal = message
+                _, objective, final_bound, values, optimal, infeasible = message
                 bound = min(bound, final_bound)
                 if values is not None and (best is None or objective >= best[0]):
                     best = (objective, values)
@@ -128,6 +137,10 @@ def run_mip(job: MipJob, deadline: float | None) -> MipAnswer | None:
             child.kill()
         child.wait(timeout=10)
         receive.close()
+    if infeasible:
+        from pionir.planner.relaxation import RelaxationInfeasible
+
+        raise RelaxationInfeasible
     if best is None:
         return None
     return MipAnswer(best[1], best[0], max(bound, best[0]), optimal)

@@ -91,6 +91,10 @@ def _new_highs() -> highspy.Highs:
         os.dup2(saved, 1)
         os.close(saved)
     solver.setOptionValue("output_flag", False)
+    # HiGHS starts one thread pool per process, sized by the first run; a later run
+    # asking for another size fails. In this process it is always one thread (which
+    # also keeps runs deterministic); MIPs in a child process may use more.
+    solver.setOptionValue("threads", 1)
     return solver
 
 
@@ -110,11 +114,8 @@ def _stop_at(solver: highspy.Highs, deadline: float) -> None:
     solver.cbMipInterrupt.subscribe(check)
 
 
-def _highs(budget: Budget, threads: int) -> highspy.Highs:
+def _highs(budget: Budget) -> highspy.Highs:
     solver = _new_highs()
-    # One thread keeps HiGHS deterministic for a work budget; on this two-core machine it
-    # also leaves the other core to whatever runs beside the planner.
-    solver.setOptionValue("threads", max(1, threads))
     if budget.work_limit is None:
         solver.setOptionValue("time_limit", max(0.05, budget.remaining()))
         _stop_at(solver, budget.deadline)
@@ -175,7 +176,7 @@ def solve_relaxation(
     arrays = build_arrays(instance, buildings)
     if integer is not Integrality.NONE:
         return _solve_mip(arrays, budget, integer, start, threads, buildings is None)
-    solver = load_model(arrays, np.zeros(0, dtype=np.int64), _highs(budget, threads))
+    solver = load_model(arrays, np.zeros(0, dtype=np.int64), _highs(budget))
     if budget.work_limit is not None:
         iterations = max(1000, int(budget.work_limit * arrays.columns))
         solver.setOptionValue("simplex_iteration_limit", iterations)
@@ -227,7 +228,16 @@ def _solve_mip(
     columns, values = _start(arrays, start, integer is Integrality.ALL)
     job = MipJob(arrays, _integer_columns(arrays, integer), columns, values, options)
     small = arrays.columns <= IN_PROCESS_UP_TO or budget.work_limit is not None
-    answer = run_here(job, budget) if small else run_mip(job, budget.deadline)
+    try:
+        if small:
+            job.options["threads"] = 1
+            answer = run_here(job, budget)
+        else:
+            answer = run_mip(job, budget.deadline)
+    except RelaxationInfeasible:
+        if proven:
+            raise
+        return None
     if answer is None:
         return None
     return Relaxation(
@@ -255,7 +265,9 @@ def run_here(job: MipJob, budget: Budget) -> MipAnswer | None:
     solver.run()
     status = solver.getModelStatus()
     info = solver.getInfo()
-    if status == highspy.HighsModelStatus.kInfeasible or info.primal_solution_status != 2:
+    if status == highspy.HighsModelStatus.kInfeasible:
+        raise RelaxationInfeasible
+    if info.primal_solution_status != 2:
         return None
     objective = float(info.objective_function_value)
     return MipAnswer(

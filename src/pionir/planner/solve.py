@@ -147,14 +147,16 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
         buildings = buildings_from(instance, relaxation)
         search.offer(rounded_plan(instance, relaxation, buildings), "lp")
     choices = len(instance.candidates) * len(instance.waves)
-    if not search.within(options.relative_gap) and not budget.expired():
-        if choices <= EXACT_UP_TO:
-            _exact(search, budget, threads)
-        elif relaxation is not None:
-            _buildings_then_polish(search, budget, relaxation, threads)
+    try:
+        if not search.within(options.relative_gap) and not budget.expired():
+            if choices <= EXACT_UP_TO:
+                _exact(search, budget, threads)
+            elif relaxation is not None:
+                _buildings_then_polish(search, budget, relaxation, threads)
+    except RelaxationInfeasible:
+        # The exact or buildings MIP proved that no plan exists (the LP alone did not).
+        return _infeasible_result(instance, options, started, budget)
     if search.plan is None:
-        if not budget.expired():
-            return _infeasible_result(instance, options, started, budget)
         return PlanResult(
             PlanStatus.UNKNOWN, None, 0.0, 0.0, time.perf_counter() - started, stats=search.stats
         )
