@@ -72,5 +72,5 @@ def write_run(
             stale = out / name
             if stale.exists() and not (staging / name).exists():
                 stale.unlink()
-        for written in sorted(staging.iterdir()):
-            shutil.move(str(written), out / written.name)
+        for moved in sorted(staging.iterdir()):
+            shutil.move(str(moved), out / moved.name)
