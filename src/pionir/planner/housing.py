@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from pionir.planner.flat_counts import SINGLE_GENDERS
 from pionir.planner.instance import Candidate, PlanningInstance
 from pionir.planner.result import HousingUnit
 
@@ -82,9 +83,9 @@ def assign_flats(instance: PlanningInstance, waves_of: dict[str, int]) -> dict[s
         for candidate in movers:
             if candidate.single_gender is None:
                 flats[candidate.household_id] = pool.house_family(wave_index)
-        for candidate in movers:
-            if candidate.single_gender is not None:
-                flats[candidate.household_id] = pool.house_single(
-                    wave_index, candidate.single_gender
-                )
+        # Men, then women: the order flat_counts.py simulates to tell the ledger what fits.
+        for gender in SINGLE_GENDERS:
+            for candidate in movers:
+                if candidate.single_gender == gender:
+                    flats[candidate.household_id] = pool.house_single(wave_index, gender)
     return flats

@@ -11,14 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from pionir.planner.flat_counts import FlatCounts
 from pionir.planner.instance import Candidate, PlanningInstance
 
 # Capacity codes used in explanations and in the binding summary.
 BLOCKING_CODES: Final = ("health", "seats", "housing", "schools", "quota", "office", "budget")
-
-
-def _ceil_div(a: int, b: int) -> int:
-    return -(-a // b)
 
 
 @dataclass(slots=True)
@@ -38,7 +35,7 @@ class CapacityLedger:
     budget_used: int = 0
     ready_flats: list[int] = field(init=False)
     school_places: list[int] = field(init=False)
-    bedrooms: int = field(init=False)
+    flat_counts: FlatCounts = field(init=False)
     quota: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -61,21 +58,20 @@ class CapacityLedger:
             for w in waves
         ]
         # With mixed towers the smallest flat is assumed for singles: safe, if cautious.
-        self.bedrooms = min((t.bedrooms for t in scenario.towers), default=1)
+        self.flat_counts = FlatCounts.of(self.instance.housing_classes, waves)
         self.quota = {u.unit_id: u.quota for u in scenario.units}
 
-    def flats_needed(self, wave_index: int, extra: Candidate | None = None) -> int:
-        """Flats taken by households moving up to `wave_index`, optionally with one more."""
-        families = self.families_by[wave_index]
-        men, women = self.singles_by["L"][wave_index], self.singles_by["P"][wave_index]
-        if extra is not None:
-            if extra.single_gender is None:
-                families += 1
-            elif extra.single_gender == "L":
-                men += 1
-            else:
-                women += 1
-        return families + _ceil_div(men, self.bedrooms) + _ceil_div(women, self.bedrooms)
+    def housing_fits(self, candidate: Candidate, wave_index: int) -> bool:
+        """Whether everyone placed so far and this household, from that wave on, have flats."""
+        plus = [0] * wave_index + [1] * (len(self.families_by) - wave_index)
+        families = self.families_by
+        singles: dict[str, list[int]] = dict(self.singles_by)
+        if candidate.single_gender is None:
+            families = [a + b for a, b in zip(families, plus, strict=True)]
+        else:
+            gender = candidate.single_gender
+            singles[gender] = [a + b for a, b in zip(singles[gender], plus, strict=True)]
+        return self.flat_counts.fits(families, singles)
 
     def _offices_for(self, counts: Mapping[str, int], wave_index: int) -> dict[str, str] | None:
         """Buildings for each unit of a household (units in turn share the desks left)."""
@@ -134,7 +130,7 @@ class CapacityLedger:
         if self.seats_used[wave_index] + candidate.members > waves[wave_index].seats:
             reasons.append("seats")
         later = range(wave_index, len(waves))
-        if any(self.flats_needed(w, candidate) > self.ready_flats[w] for w in later):
+        if not self.housing_fits(candidate, wave_index):
             reasons.append("housing")
         if candidate.children and any(
             self.pupils_by[w] + candidate.children > self.school_places[w] for w in later

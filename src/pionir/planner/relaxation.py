@@ -75,7 +75,7 @@ class RelaxationInfeasible(Exception):
     """The relaxation has no solution, so no plan exists either."""
 
 
-def _new_highs() -> highspy.Highs:
+def new_highs() -> highspy.Highs:
     """A HiGHS instance, without the banner its constructor prints to standard output.
 
     The banner is written before any option can be set; on the command line it would
@@ -115,7 +115,7 @@ def _stop_at(solver: highspy.Highs, deadline: float) -> None:
 
 
 def _highs(budget: Budget) -> highspy.Highs:
-    solver = _new_highs()
+    solver = new_highs()
     if budget.work_limit is None:
         solver.setOptionValue("time_limit", max(0.05, budget.remaining()))
         _stop_at(solver, budget.deadline)
@@ -126,7 +126,7 @@ def load_model(
     arrays: LpArrays, integer_columns: NDArray[np.int64], solver: highspy.Highs | None = None
 ) -> highspy.Highs:
     """A HiGHS instance holding the model, with the given columns integer."""
-    solver = solver or _new_highs()
+    solver = solver or new_highs()
     lp = highspy.HighsLp()
     lp.num_col_ = arrays.columns
     lp.num_row_ = arrays.rows

@@ -7,7 +7,8 @@ The phases, each on a share of the time left (or of the work limit):
 3. the exact MIP of the whole model, for models small enough to prove optimal quickly; or,
    for larger ones, the buildings MIP (unit-building choices integer, households not):
    a much tighter bound where desks are scarce, and the buildings of the best plans;
-4. a polish: the exact MIP with those buildings held, started from the best plan so far.
+4. each set of buildings found is held and the LP rounded into a plan (a capacity ledger
+   places households in the LP's order, checking every rule as it goes).
 
 Every phase only replaces the plan with a better one, so more time never gives a worse
 plan. Infeasible and timed-out searches are results. Every plan returned has passed the
@@ -26,6 +27,7 @@ from pionir.planner.check import PlanRejected, check_plan, plan_objective
 from pionir.planner.conflicts import diagnose
 from pionir.planner.greedy import buildings_from, greedy_plan, rounded_plan
 from pionir.planner.instance import PlanningInstance
+from pionir.planner.office_choice import choose_buildings
 from pionir.planner.options import SolveProgress, SolverOptions
 from pionir.planner.relaxation import (
     Integrality,
@@ -40,6 +42,7 @@ from pionir.planner.result import Plan, PlanResult, PlanStatus
 EXACT_UP_TO = 6_000
 # Shares of the time left given to each phase; the last phase takes what remains.
 LP_SHARE = 0.45
+# With a work limit, the buildings MIP's share of it.
 BUILDINGS_SHARE = 0.6
 
 
@@ -110,21 +113,12 @@ def _exact(search: _Search, budget: Budget, threads: int) -> None:
             search.proven = exact.optimal and search.value >= exact.objective - 1e-6
 
 
-def _held(search: _Search, budget: Budget, buildings: dict[str, str], threads: int) -> None:
-    """Round the LP held to these buildings, then polish it as an exact MIP."""
+def _held(search: _Search, budget: Budget, buildings: dict[str, str]) -> None:
+    """Round the LP held to these buildings."""
     instance = search.instance
-    held = solve_relaxation(instance, budget.share(0.3), buildings, threads=threads)
+    held = solve_relaxation(instance, budget, buildings)
     if held is not None:
         search.offer(rounded_plan(instance, held, buildings), "held")
-    if search.within(budget.relative_gap) or budget.expired():
-        return
-    polish = solve_relaxation(
-        instance, budget, buildings, integer=Integrality.ALL, start=search.plan, threads=threads
-    )
-    if polish is not None:
-        plan = _plan_of(instance, polish)
-        if plan is not None and not check_plan(instance.scenario, plan):
-            search.offer(plan, "polish")
 
 
 def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
@@ -166,27 +160,41 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
 def _buildings_then_polish(
     search: _Search, budget: Budget, relaxation: Relaxation, threads: int
 ) -> None:
+    """Large models: buildings chosen from the LP, then from the buildings MIP."""
     instance = search.instance
-    buildings = buildings_from(instance, relaxation)
+    chosen = choose_buildings(instance, relaxation, budget.share(0.1))
+    held_started = time.monotonic()
+    if chosen is not None:
+        _held(search, budget.share(0.3), chosen)
+    if search.within(budget.relative_gap) or budget.expired():
+        return
+    # The buildings MIP gets the time left but what rounding its answer will take (about
+    # what the first held LP took, with a margin).
+    rounding = 2.0 * (time.monotonic() - held_started) + 0.5
+    mip_budget = (
+        budget.share(BUILDINGS_SHARE)
+        if budget.deterministic
+        else Budget(budget.deadline - rounding, None, budget.relative_gap)
+    )
     mip = solve_relaxation(
         instance,
-        budget.share(BUILDINGS_SHARE),
+        mip_budget,
         integer=Integrality.BUILDINGS,
         start=search.plan,
         threads=threads,
     )
-    if mip is not None:
-        search.stats["buildings_bound"] = mip.bound
-        search.tighten(mip.bound, "buildings")
-        if mip.chosen_buildings:
-            buildings = buildings_from(instance, mip, preferred=mip.chosen_buildings)
-            search.offer(rounded_plan(instance, mip, buildings), "buildings")
+    if mip is None:
+        return
+    search.stats["buildings_bound"] = mip.bound
+    search.tighten(mip.bound, "buildings")
     if search.within(budget.relative_gap) or budget.expired():
         return
-    if search.plan is not None and search.plan.building_of_unit:
-        held = buildings_from(instance, relaxation, preferred=search.plan.building_of_unit)
-        buildings = held
-    _held(search, budget, buildings, threads)
+    # The MIP's own buildings, completed for units it leaves out; its households are
+    # fractional, so the LP held to those buildings is rounded.
+    buildings = buildings_from(instance, mip, preferred=mip.chosen_buildings)
+    search.offer(rounded_plan(instance, mip, buildings), "buildings")
+    if not budget.expired():
+        _held(search, budget, buildings)
 
 
 def _infeasible_result(
