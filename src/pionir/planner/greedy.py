@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pionir.planner.assemble import plan_from_choices
 from pionir.planner.instance import Candidate, PlanningInstance
@@ -22,10 +22,35 @@ from pionir.planner.result import Plan
 Turn = tuple[Candidate, Sequence[int]]
 
 
+def _lightest(candidate: Candidate) -> tuple[object, ...]:
+    """Households that use least of the first wave: singles, small, without pupils."""
+    return (candidate.single_gender is None, candidate.members, candidate.children)
+
+
 def fill(
-    instance: PlanningInstance, turns: Sequence[Turn], buildings: Mapping[str, str] | None = None
+    instance: PlanningInstance,
+    turns: Sequence[Turn],
+    buildings: Mapping[str, str] | None = None,
+    first_wave_order: Callable[[Candidate], tuple[object, ...]] | None = None,
 ) -> Plan | None:
-    """Place households in turn; None when the miniature government cannot be seated."""
+    """Place households in turn; None when the miniature government cannot be seated.
+
+    The miniature units' first-wave minimum is seated first, from each unit's households
+    in `first_wave_order` (the turn order when not given); if that order cannot seat
+    every unit, the whole fill is tried again from the lightest households.
+    """
+    plan = _fill(instance, turns, buildings, first_wave_order)
+    if plan is None:
+        plan = _fill(instance, turns, buildings, _lightest)
+    return plan
+
+
+def _fill(
+    instance: PlanningInstance,
+    turns: Sequence[Turn],
+    buildings: Mapping[str, str] | None,
+    first_wave_order: Callable[[Candidate], tuple[object, ...]] | None,
+) -> Plan | None:
     ledger = CapacityLedger(instance)
     ledger.building_of_unit.update(buildings or {})
     waves_of: dict[str, int] = {}
@@ -37,7 +62,10 @@ def fill(
     miniature = [u for u in instance.scenario.units if u.miniature]
     for unit in sorted(miniature, key=lambda u: (-instance.priority_of[u.unit_id], u.unit_id)):
         required = min(minimum, unit.quota, instance.movable_count.get(unit.unit_id, 0))
-        for candidate in in_unit[unit.unit_id]:
+        households = in_unit[unit.unit_id]
+        if first_wave_order is not None:
+            households = sorted(households, key=first_wave_order)
+        for candidate in households:
             if ledger.first_wave_moved[unit.unit_id] >= required:
                 break
             if candidate.household_id not in waves_of and not ledger.blocking(candidate, 0):
@@ -99,7 +127,12 @@ def rounded_plan(
     chosen_ids = {c.household_id for c in chosen}
     rest = sorted((c for c in instance.candidates if c.household_id not in chosen_ids), key=density)
     turns = [(c, waves_for(c)) for c in chosen] + [(c, range(wave_count)) for c in rest]
-    return fill(instance, turns, buildings)
+
+    def first_wave_order(candidate: Candidate) -> tuple[object, ...]:
+        # The households the LP moves in the first wave seat the miniature minimum.
+        return (-relaxation.moves[candidate.household_id][0], *_lightest(candidate))
+
+    return fill(instance, turns, buildings, first_wave_order)
 
 
 def buildings_from(

@@ -7,7 +7,7 @@ plan into it and ask, for each household left behind, which capacities keep it o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -65,7 +65,7 @@ class CapacityLedger:
         """Whether everyone placed so far and this household, from that wave on, have flats."""
         plus = [0] * wave_index + [1] * (len(self.families_by) - wave_index)
         families = self.families_by
-        singles: dict[str, list[int]] = dict(self.singles_by)
+        singles: dict[str, Sequence[int]] = dict(self.singles_by)
         if candidate.single_gender is None:
             families = [a + b for a, b in zip(families, plus, strict=True)]
         else:

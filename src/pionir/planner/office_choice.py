@@ -53,10 +53,87 @@ def _lp_movers(
     return movers, value
 
 
+def _priced(
+    instance: PlanningInstance, prices: dict[str, float]
+) -> dict[str, list[list[tuple[int, float]]]]:
+    """Per unit and first usable wave: its households' worth at the LP's prices, best first.
+
+    A household's worth in a wave is its value less what it uses of every priced capacity
+    but desks (seats, flats or beds by each later wave, school places, budget, quota), plus
+    the price of the miniature minimum in the first wave: what the unit would add if it
+    sat in a building ready by then. Each list holds cumulative (employees, worth) steps,
+    capped at the unit's quota.
+    """
+    waves = instance.waves
+    w = len(waves)
+
+    def price(key: str) -> float:
+        return prices.get(key, 0.0)
+
+    seats = [price(f"seats:{k}") for k in range(w)]
+    schools_from = [sum(price(f"school:{j}") for j in range(k, w)) for k in range(w)]
+    housing_from = {
+        kind: [sum(price(f"housing:{kind}:{j}") for j in range(k, w)) for k in range(w)]
+        for kind in ("family", "L", "P")
+    }
+    budget = price("budget")
+    steps: dict[str, list[list[tuple[float, int]]]] = defaultdict(lambda: [[] for _ in range(w)])
+    for candidate in instance.candidates:
+        kind = candidate.single_gender or "family"
+        worth = [
+            candidate.value[k]
+            - candidate.members * seats[k]
+            - housing_from[kind][k]
+            - candidate.children * schools_from[k]
+            - candidate.allowance[k] * budget
+            - sum(n * price(f"quota:{u}") for u, n in candidate.unit_counts.items())
+            + (
+                sum(n * price(f"miniature:{u}") for u, n in candidate.unit_counts.items())
+                if k == 0
+                else 0.0
+            )
+            if k not in candidate.health_barred
+            else float("-inf")
+            for k in range(w)
+        ]
+        size = sum(candidate.unit_counts.values())
+        for unit_id, count in candidate.unit_counts.items():
+            for ready in range(w):
+                best = max(worth[ready:])
+                if best > 0:
+                    steps[unit_id][ready].append((best * count / size, count))
+    quota = {u.unit_id: u.quota for u in instance.scenario.units}
+    result: dict[str, list[list[tuple[int, float]]]] = {}
+    for unit_id, by_ready in steps.items():
+        result[unit_id] = []
+        for entries in by_ready:
+            entries.sort(key=lambda e: -e[0] / e[1])
+            cumulative: list[tuple[int, float]] = []
+            employees, total = 0, 0.0
+            for worth_of, count in entries:
+                if employees + count > quota[unit_id]:
+                    break
+                employees += count
+                total += worth_of
+                cumulative.append((employees, total))
+            result[unit_id].append(cumulative)
+    return result
+
+
+def _worth_of(steps: list[tuple[int, float]], room: int) -> tuple[float, float]:
+    """(employees, worth) of the best households that fit in `room` desks."""
+    fitting = [(n, v) for n, v in steps if n <= room]
+    return (float(fitting[-1][0]), fitting[-1][1]) if fitting else (0.0, 0.0)
+
+
 def choose_buildings(
-    instance: PlanningInstance, relaxation: Relaxation, budget: Budget
+    instance: PlanningInstance, relaxation: Relaxation, budget: Budget, priced: bool = False
 ) -> dict[str, str] | None:
-    """unit -> building for every unit with movable employees; None if HiGHS found none."""
+    """unit -> building for every unit with movable employees; None if HiGHS found none.
+
+    Each unit-building pair is worth the unit's LP movers (delayed where the building is
+    late) or, `priced`, its households' worth at the LP's prices (see `_priced`).
+    """
     scenario = instance.scenario
     waves = instance.waves
     earliness = scenario.policy.planning.earliness
@@ -66,6 +143,7 @@ def choose_buildings(
         b.building_id: int(b.desks // ratio) for b in scenario.buildings if b.building_id in first
     }
     movers, value = _lp_movers(instance, relaxation)
+    priced_steps = _priced(instance, dict(relaxation.prices)) if priced else {}
     minimum = scenario.policy.planning.miniature_min
     # Columns in pairs: y (unit in building, binary) then s (its seated movers).
     pairs: list[tuple[str, str]] = []
@@ -96,9 +174,15 @@ def choose_buildings(
                 for k in range(len(waves))
             )
             size = float(max(min(cap, room[building_id], round(lp_movers)), required))
+            per_mover = worth / max(1.0, lp_movers)
+            if priced:
+                steps = priced_steps.get(unit_id)
+                employees, worth = _worth_of(steps[ready], room[building_id]) if steps else (0, 0)
+                size = float(max(employees, required))
+                per_mover = worth / max(1.0, employees)
             y = 2 * len(pairs)
             pairs.append((unit_id, building_id))
-            cost += [0.0, worth / max(1.0, lp_movers)]
+            cost += [0.0, per_mover]
             upper += [1.0, size]
             rows.append(([y + 1, y], [1.0, -size], -INF, 0.0))
             if required:

@@ -162,15 +162,20 @@ def _buildings_then_polish(
 ) -> None:
     """Large models: buildings chosen from the LP, then from the buildings MIP."""
     instance = search.instance
-    chosen = choose_buildings(instance, relaxation, budget.share(0.1))
     held_started = time.monotonic()
-    if chosen is not None:
-        _held(search, budget.share(0.3), chosen)
+    # Two ways to price a unit in a building (the LP's own movers, or its households at
+    # the LP's prices); neither wins on every scenario, so both are held and rounded.
+    for priced in (True, False):
+        chosen = choose_buildings(instance, relaxation, budget.share(0.1), priced=priced)
+        if chosen is not None:
+            _held(search, budget.share(0.3), chosen)
+        if budget.expired():
+            return
     if search.within(budget.relative_gap) or budget.expired():
         return
     # The buildings MIP gets the time left but what rounding its answer will take (about
     # what the first held LP took, with a margin).
-    rounding = 2.0 * (time.monotonic() - held_started) + 0.5
+    rounding = (time.monotonic() - held_started) + 0.5
     mip_budget = (
         budget.share(BUILDINGS_SHARE)
         if budget.deterministic
