@@ -18,7 +18,11 @@ one more seat, flat, desk, school place, quota place or rupiah:
     miniature:U         unit U's first-wave minimum (a negative price: it costs)
     budget              the allowance budget
 
-and `tower_ready:C:K` prices a flat of housing class C made ready by wave K.
+and `tower_ready:C:K` prices a flat of housing class C made ready by wave K;
+`building_ready:B:K` prices a desk of office building B made ready by wave K: the best
+reduced cost, over the units that may sit in B, of the movers' column m[u, B, K] that
+B's readiness leaves out of the model (priced from the row duals, as column generation
+would).
 """
 
 from __future__ import annotations
@@ -76,6 +80,9 @@ class LpArrays:
     ready_columns: dict[str, int]
     # Cumulative flat counts: integer in the exact model.
     flat_columns: list[int]
+    # building_ready:B:K -> the rows a column m[u, B, K] would enter, one entry per unit u
+    # that may sit in B: its wave-K link row and its (u, B) capacity row; and B's desks row.
+    building_ready: dict[str, tuple[NDArray[np.int64], NDArray[np.int64], int]]
 
     @property
     def columns(self) -> int:
@@ -115,6 +122,10 @@ class LpArrays:
         prices = {key: abs(float(row_dual[row])) for key, row in self.row_keys.items()}
         for key, column in self.ready_columns.items():
             prices[key] = max(0.0, float(col_dual[column]))
+        for key, (links, caps, desks) in self.building_ready.items():
+            # A missing column of cost 0 with +1 in each of its rows: reduced cost -(a . y).
+            reduced = -(row_dual[links] + row_dual[caps] + row_dual[desks])
+            prices[key] = max(0.0, float(reduced.max())) if len(reduced) else 0.0
         return prices
 
 
@@ -132,6 +143,7 @@ class _Builder:
         self.m_index: dict[tuple[str, str, int], int] = {}
         self.ready_columns: dict[str, int] = {}
         self.flat_columns: list[int] = []
+        self.building_ready: dict[str, tuple[NDArray[np.int64], NDArray[np.int64], int]] = {}
 
     def columns(self, count: int, upper: float, cost: float = 0.0) -> int:
         first = len(self.cost)
@@ -249,6 +261,8 @@ def _offices(
         for unit_id, count in c.unit_counts.items():
             members_of.setdefault(unit_id, []).append((i, count))
     seated: dict[str, list[int]] = {bld.building_id: [] for bld in usable}
+    # Per (building, wave it is not ready by): the link and capacity rows of its units.
+    late: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
     y_index: dict[tuple[str, str], int] = {}
     m_index: dict[tuple[str, str, int], int] = {}
     minimum = scenario.policy.planning.miniature_min
@@ -279,6 +293,9 @@ def _offices(
             t.add(big_m, y, -capacity)
             for k, wave in enumerate(waves):
                 if bld.ready_month > wave.month:
+                    links, caps = late.setdefault((bid, k), ([], []))
+                    links.append(link + k)
+                    caps.append(big_m)
                     continue
                 m = b.columns(1, capacity)
                 m_index[(unit_id, bid, k)] = m
@@ -296,6 +313,12 @@ def _offices(
         row = b.row(upper=room[bid], key=f"desks:{bid}")
         if columns:
             t.add(row, columns, 1.0)
+    for (bid, k), (links, caps) in late.items():
+        b.building_ready[f"building_ready:{bid}:{k}"] = (
+            np.array(links, dtype=np.int64),
+            np.array(caps, dtype=np.int64),
+            b.row_keys[f"desks:{bid}"],
+        )
     b.y_index = y_index
     b.m_index = m_index
 
@@ -346,4 +369,5 @@ def _finish(b: _Builder, household_ids: list[str], wave_count: int) -> LpArrays:
         row_keys=b.row_keys,
         ready_columns=b.ready_columns,
         flat_columns=b.flat_columns,
+        building_ready=b.building_ready,
     )
