@@ -643,8 +643,8 @@ def _bottleneck(change: _Change, per_mover: float, staying: int) -> Bottleneck:
         delta=change.delta,
         objective_gain=change.gain,
         movers_gain=movers,
-        text_id=f"{change.what_id}: +{_movers_id(movers)} ASN",
-        text_en=f"{change.what_en}: +{_movers_en(movers)} ASN",
+        text_id=f"{change.what_id}: {_gain_id(change.gain, movers)}",
+        text_en=f"{change.what_en}: {_gain_en(change.gain, movers)}",
         key=change.key,
         estimate=change.estimate,
     )
@@ -730,9 +730,18 @@ def _number_id(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def _movers_en(movers: float) -> str:
-    return f"{movers:,.0f}" if movers >= 9.5 else f"{movers:.1f}"
+def _gain_en(gain: float, movers: float) -> str:
+    """`+95 ASN`, `+2.3 ASN`; under a twentieth of one, the objective gained instead."""
+    if movers >= 9.5:
+        return f"+{movers:,.0f} ASN"
+    if movers >= 0.05:
+        return f"+{movers:.1f} ASN"
+    return f"objective +{gain:,.2f}"
 
 
-def _movers_id(movers: float) -> str:
-    return _number_id(round(movers)) if movers >= 9.5 else f"{movers:.1f}".replace(".", ",")
+def _gain_id(gain: float, movers: float) -> str:
+    if movers >= 9.5:
+        return f"+{_number_id(round(movers))} ASN"
+    if movers >= 0.05:
+        return f"+{movers:.1f} ASN".replace(".", ",")
+    return "objektif +" + f"{gain:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
