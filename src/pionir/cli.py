@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pionir.outputs import summary_dict
@@ -158,9 +159,27 @@ def print_summary(summary: dict[str, Any], out_dir: Path) -> None:
             f"{screening['eligible']:,} memenuhi syarat / eligible, {screening['movable']:,} dapat "
             "pindah bersama rumah tangga / movable with household"
         )
+        _print_bottlenecks(summary.get("bottlenecks", []))
     for message in summary["conflicts"]:
         out.print(f"[red]•[/red] {message}", markup=True)
     out.print(f"\nBerkas / files: {out_dir.resolve()}")
+
+
+def _print_bottlenecks(bottlenecks: list[dict[str, Any]]) -> None:
+    """The top bottlenecks in plain words, with the objective each change would gain."""
+    if not bottlenecks:
+        return
+    table = Table(title="Kendala utama / main bottlenecks")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Perubahan / change")
+    table.add_column("Objektif\nobjective", justify="right", no_wrap=True)
+    for rank, bottleneck in enumerate(bottlenecks, start=1):
+        table.add_row(
+            str(rank),
+            f"{escape(bottleneck['text_id'])}\n[dim]{escape(bottleneck['text_en'])}[/dim]",
+            f"+{bottleneck['objective_gain']:,.1f}",
+        )
+    out.print(table)
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Writing a planning run's files: priorities, screening, plan, explanations, summary.
+"""Writing a planning run's files: priorities, screening, plan, explanations, bottlenecks, summary.
 
 Formatting is fixed (decimals, order, line endings) so the same run writes the same bytes.
 """
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pionir.planner.bottlenecks import HEADER as BOTTLENECK_HEADER
+from pionir.planner.bottlenecks import Bottleneck
 from pionir.planner.check import employee_allowance
 from pionir.planner.explain import Explanation
 from pionir.planner.instance import PlanningInstance
@@ -28,6 +30,12 @@ class RunReport:
     explanations: list[Explanation]
     binding: dict[str, dict[str, int]]
     usage: list[WaveUsage]
+    # The binding capacities as changes to the scenario, best first (bottlenecks.py).
+    bottlenecks: tuple[Bottleneck, ...] = ()
+
+
+# Bottlenecks shown in summary.json and the printed summary.
+SUMMARY_BOTTLENECKS = 10
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -99,6 +107,12 @@ def write_explanations(report: RunReport, out: Path) -> None:
     _write_csv(out / "explanations.csv", header, rows)
 
 
+def write_bottlenecks(report: RunReport, out: Path) -> None:
+    """bottlenecks.csv: one row per binding capacity element, best first."""
+    rows = (bottleneck.row() for bottleneck in report.bottlenecks)
+    _write_csv(out / "bottlenecks.csv", BOTTLENECK_HEADER, rows)
+
+
 def summary_dict(report: RunReport) -> dict[str, Any]:
     """summary.json's content: the planning model's keys first, then the extras."""
     result = report.result
@@ -148,6 +162,7 @@ def summary_dict(report: RunReport) -> dict[str, Any]:
             for u in report.usage
         ],
         "budget": instance.scenario.policy.allowance.budget,
+        "bottlenecks": [b.as_dict() for b in report.bottlenecks[:SUMMARY_BOTTLENECKS]],
     }
     return summary
 

@@ -11,12 +11,15 @@ from pathlib import Path
 from pionir.outputs import (
     RunReport,
     summary_dict,
+    write_bottlenecks,
     write_explanations,
     write_plan,
     write_priorities,
     write_screening,
     write_summary,
 )
+from pionir.planner.bottlenecks import find_bottlenecks
+from pionir.planner.budget import Budget
 from pionir.planner.explain import explain
 from pionir.planner.instance import prepare
 from pionir.planner.options import SolverOptions
@@ -29,19 +32,41 @@ RUN_FILES = (
     "screening.csv",
     "plan.csv",
     "explanations.csv",
+    "bottlenecks.csv",
     "summary.json",
     "errors.csv",
 )
 
 
-def plan_scenario(scenario: Scenario, options: SolverOptions) -> RunReport:
-    """Screen, prioritise, solve, check and explain."""
+# Wall-clock seconds for re-solving the top bottlenecks after the search.
+BOTTLENECK_SECONDS = 3.0
+
+
+def plan_scenario(
+    scenario: Scenario, options: SolverOptions, bottleneck_seconds: float = BOTTLENECK_SECONDS
+) -> RunReport:
+    """Screen, prioritise, solve, check, explain and find the bottlenecks.
+
+    The bottlenecks' re-solves get `bottleneck_seconds`, but at most half the share of
+    the time limit the search keeps back, so the run stays within its time limit; with
+    a work limit they get that work limit each, and a fixed number of them.
+    """
     instance = prepare(scenario)
     result = solve(instance, options)
     if result.plan is None:
         return RunReport(instance, result, [], {}, [])
     explanations, binding = explain(instance, result.plan)
-    return RunReport(instance, result, explanations, binding, wave_usage(instance, result.plan))
+    usage = wave_usage(instance, result.plan)
+    budget = _bottleneck_budget(options, bottleneck_seconds)
+    bottlenecks = find_bottlenecks(instance, result, budget)
+    return RunReport(instance, result, explanations, binding, usage, bottlenecks)
+
+
+def _bottleneck_budget(options: SolverOptions, seconds: float) -> Budget:
+    if options.work_limit is not None:
+        return Budget(float("inf"), options.work_limit, options.relative_gap)
+    kept_back = options.time_limit * options.reserve_share
+    return Budget.wall(max(0.0, min(seconds, kept_back / 2)), options.relative_gap)
 
 
 def write_run(
@@ -61,6 +86,7 @@ def write_run(
         if report.result.plan is not None:
             write_plan(report, staging)
             write_explanations(report, staging)
+            write_bottlenecks(report, staging)
         summary = summary_dict(report)
         if timing is not None:
             summary["timing"] = {

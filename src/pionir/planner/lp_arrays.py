@@ -18,7 +18,17 @@ one more seat, flat, desk, school place, quota place or rupiah:
     miniature:U         unit U's first-wave minimum (a negative price: it costs)
     budget              the allowance budget
 
-and `tower_ready:C:K` prices a flat of housing class C made ready by wave K.
+A capacity that also sits in column bounds or in the unit-building rows is priced by
+all of them, since the LP may put its dual on any: `flats:C` adds the bound duals of the
+class's flat columns (each at most the class's flats), `desks:B` and `quota:U` add, for
+each unit whose seats in a building they size, its capacity row's dual (counted when y
+is not at 0) and the bound duals of its movers' columns.
+
+`tower_ready:C:K` prices a flat of housing class C made ready by wave K;
+`building_ready:B:K` prices a desk of office building B made ready by wave K: the best
+reduced cost, over the units that may sit in B, of the movers' column m[u, B, K] that
+B's readiness leaves out of the model (priced from the row duals, as column generation
+would).
 """
 
 from __future__ import annotations
@@ -36,6 +46,8 @@ IntArray = NDArray[np.int32]
 
 KINDS = ("family", "L", "P")
 INF = float("inf")
+# A reduced cost below -this: the column sits at its lower bound.
+DUAL_TOLERANCE = 1e-9
 
 
 @dataclass(slots=True)
@@ -76,6 +88,13 @@ class LpArrays:
     ready_columns: dict[str, int]
     # Cumulative flat counts: integer in the exact model.
     flat_columns: list[int]
+    # Price key -> columns whose upper bound is that capacity (their bound duals add).
+    bound_columns: dict[str, NDArray[np.int64]]
+    # Price key -> the unit-building capacity rows it sizes and their y columns.
+    sized_rows: dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]]
+    # building_ready:B:K -> the rows a column m[u, B, K] would enter, one entry per unit u
+    # that may sit in B: its wave-K link row and its (u, B) capacity row; and B's desks row.
+    building_ready: dict[str, tuple[NDArray[np.int64], NDArray[np.int64], int]]
 
     @property
     def columns(self) -> int:
@@ -113,8 +132,18 @@ class LpArrays:
         solves; a capacity that binds is worth a positive amount here.
         """
         prices = {key: abs(float(row_dual[row])) for key, row in self.row_keys.items()}
+        for key, columns in self.bound_columns.items():
+            prices[key] += float(np.maximum(col_dual[columns], 0.0).sum())
+        for key, (rows, ys) in self.sized_rows.items():
+            # The row is sum m <= capacity * y: one more capacity frees y of it.
+            held = col_dual[ys] >= -DUAL_TOLERANCE
+            prices[key] += float((np.maximum(row_dual[rows], 0.0) * held).sum())
         for key, column in self.ready_columns.items():
             prices[key] = max(0.0, float(col_dual[column]))
+        for key, (links, caps, desks) in self.building_ready.items():
+            # A missing column of cost 0 with +1 in each of its rows: reduced cost -(a . y).
+            reduced = -(row_dual[links] + row_dual[caps] + row_dual[desks])
+            prices[key] = max(0.0, float(reduced.max())) if len(reduced) else 0.0
         return prices
 
 
@@ -132,6 +161,16 @@ class _Builder:
         self.m_index: dict[tuple[str, str, int], int] = {}
         self.ready_columns: dict[str, int] = {}
         self.flat_columns: list[int] = []
+        self.building_ready: dict[str, tuple[NDArray[np.int64], NDArray[np.int64], int]] = {}
+        self.bound_columns: dict[str, list[int]] = {}
+        self.sized_rows: dict[str, tuple[list[int], list[int]]] = {}
+
+    def sized(self, key: str, row: int, y: int, columns: list[int]) -> None:
+        """Record that capacity `key` sizes a unit-building row and these columns' bounds."""
+        self.bound_columns.setdefault(key, []).extend(columns)
+        rows, ys = self.sized_rows.setdefault(key, ([], []))
+        rows.append(row)
+        ys.append(y)
 
     def columns(self, count: int, upper: float, cost: float = 0.0) -> int:
         first = len(self.cost)
@@ -203,6 +242,12 @@ def _housing(b: _Builder, instance: PlanningInstance, x: NDArray[np.int64]) -> N
                     b.upper[column] = 0.0
     ready_columns: dict[str, int] = {}
     for c, housing_class in enumerate(classes):
+        b.bound_columns[f"flats:{c}"] = [
+            flats[(kind, c, k)]
+            for kind in KINDS
+            for k, wave in enumerate(waves)
+            if housing_class.ready_month <= wave.month
+        ]
         row = b.row(upper=float(housing_class.units), key=f"flats:{c}")
         t.add(row, [flats[(kind, c, w - 1)] for kind in KINDS], 1.0)
         for kind in KINDS:
@@ -249,6 +294,8 @@ def _offices(
         for unit_id, count in c.unit_counts.items():
             members_of.setdefault(unit_id, []).append((i, count))
     seated: dict[str, list[int]] = {bld.building_id: [] for bld in usable}
+    # Per (building, wave it is not ready by): the link and capacity rows of its units.
+    late: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
     y_index: dict[tuple[str, str], int] = {}
     m_index: dict[tuple[str, str, int], int] = {}
     minimum = scenario.policy.planning.miniature_min
@@ -277,14 +324,23 @@ def _offices(
             t.add(choose, y, 1.0)
             big_m = b.row(upper=0.0)
             t.add(big_m, y, -capacity)
+            movers: list[int] = []
             for k, wave in enumerate(waves):
                 if bld.ready_month > wave.month:
+                    links, caps = late.setdefault((bid, k), ([], []))
+                    links.append(link + k)
+                    caps.append(big_m)
                     continue
                 m = b.columns(1, capacity)
                 m_index[(unit_id, bid, k)] = m
                 t.add(link + k, m, 1.0)
                 t.add(big_m, m, 1.0)
                 seated[bid].append(m)
+                movers.append(m)
+            if capacity == room[bid]:
+                b.sized(f"desks:{bid}", big_m, y, movers)
+            if capacity == cap and instance.movable_count[unit_id] > unit.quota:
+                b.sized(f"quota:{unit_id}", big_m, y, movers)
         if instance.movable_count[unit_id] > unit.quota:
             row = b.row(upper=float(unit.quota), key=f"quota:{unit_id}")
             t.add(row, x[rows_of, :], counts[:, None])
@@ -296,6 +352,12 @@ def _offices(
         row = b.row(upper=room[bid], key=f"desks:{bid}")
         if columns:
             t.add(row, columns, 1.0)
+    for (bid, k), (links, caps) in late.items():
+        b.building_ready[f"building_ready:{bid}:{k}"] = (
+            np.array(links, dtype=np.int64),
+            np.array(caps, dtype=np.int64),
+            b.row_keys[f"desks:{bid}"],
+        )
     b.y_index = y_index
     b.m_index = m_index
 
@@ -346,4 +408,10 @@ def _finish(b: _Builder, household_ids: list[str], wave_count: int) -> LpArrays:
         row_keys=b.row_keys,
         ready_columns=b.ready_columns,
         flat_columns=b.flat_columns,
+        building_ready=b.building_ready,
+        bound_columns={k: np.array(v, dtype=np.int64) for k, v in b.bound_columns.items()},
+        sized_rows={
+            key: (np.array(rows, dtype=np.int64), np.array(ys, dtype=np.int64))
+            for key, (rows, ys) in b.sized_rows.items()
+        },
     )
