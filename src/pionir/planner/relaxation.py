@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from pionir.planner.budget import Budget
 from pionir.planner.instance import PlanningInstance
-from pionir.planner.lp_arrays import LpArrays, build_arrays
+from pionir.planner.lp_arrays import FloatArray, LpArrays, build_arrays
 from pionir.planner.mip_child import MipAnswer, MipJob, run_mip
 from pionir.planner.result import Plan
 
@@ -35,6 +35,8 @@ from pionir.planner.result import Plan
 BOUND_MARGIN = 1e-6
 # MIPs over models of at most this many columns run in this process (see mip_child.py).
 IN_PROCESS_UP_TO = 20_000
+# LPs with more household-wave choices than this are solved by column generation.
+GENERATE_COLUMNS_FROM = 60_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,34 +178,127 @@ def solve_relaxation(
     arrays = build_arrays(instance, buildings)
     if integer is not Integrality.NONE:
         return _solve_mip(arrays, budget, integer, start, threads, buildings is None)
+    n = len(arrays.household_ids)
+    active = None
+    if budget.work_limit is None and n * arrays.wave_count > GENERATE_COLUMNS_FROM:
+        active = _first_columns(instance, start)
+    try:
+        answer = _solve_lp(arrays, budget, active)
+    except RelaxationInfeasible:
+        if buildings is None:
+            raise
+        return None
+    if answer is None:
+        return None
+    prices: dict[str, float] = {}
+    if answer.row_dual is not None and answer.col_dual is not None:
+        prices = arrays.prices(answer.row_dual, answer.col_dual)
+    return Relaxation(
+        bound=answer.bound * (1 + BOUND_MARGIN) + BOUND_MARGIN,
+        proven=buildings is None,
+        moves=arrays.moves(answer.values),
+        building=arrays.building_shares(answer.values),
+        objective=answer.objective,
+        prices=prices,
+        seconds=answer.seconds,
+    )
+
+
+def _first_columns(instance: PlanningInstance, start: Plan | None) -> NDArray[np.bool_]:
+    """The households the first restricted LP may move: the start plan's and the most valuable.
+
+    Capacities let only a fraction of the movable households move at national scale, so
+    the LP is solved over a few of them and grown by pricing (see `_solve_lp`).
+    """
+    candidates = instance.candidates
+    active = np.zeros(len(candidates), dtype=bool)
+    moving = set(start.placements) if start is not None else set()
+    for i, c in enumerate(candidates):
+        active[i] = c.household_id in moving
+    best = np.array([max(c.value) for c in candidates])
+    extra = min(len(candidates), 2 * int(active.sum()) + 2000)
+    active[np.argsort(-best, kind="stable")[:extra]] = True
+    return active
+
+
+@dataclass(frozen=True, slots=True)
+class _LpAnswer:
+    """An optimal LP solution (of the last completed restricted LP) and its proven bound."""
+
+    values: FloatArray
+    row_dual: FloatArray | None
+    col_dual: FloatArray | None
+    objective: float
+    bound: float
+    seconds: float
+
+
+def _answer(solver: highspy.Highs, bound: float) -> _LpAnswer:
+    solution = solver.getSolution()
+    duals = solution.dual_valid
+    return _LpAnswer(
+        values=np.asarray(solution.col_value),
+        row_dual=np.asarray(solution.row_dual) if duals else None,
+        col_dual=np.asarray(solution.col_dual) if duals else None,
+        objective=float(solver.getInfo().objective_function_value),
+        bound=bound,
+        seconds=float(solver.getRunTime()),
+    )
+
+
+def _solve_lp(
+    arrays: LpArrays, budget: Budget, active: NDArray[np.bool_] | None
+) -> _LpAnswer | None:
+    """The LP, whole, or by column generation over households when `active` is given.
+
+    Column generation: households outside `active` may not move (their x columns are
+    held at 0); after each solve, every held household whose reduced cost says it would
+    add value is let in, until none would. The optimum is then the whole LP's. Should
+    the budget run out first, the last completed round still gives a valid bound: its
+    optimum plus the reduced costs of what is held out (LP duality). None when not even
+    one round finished; RelaxationInfeasible when the LP has no solution.
+    """
     solver = load_model(arrays, np.zeros(0, dtype=np.int64), _highs(budget))
     if budget.work_limit is not None:
         iterations = max(1000, int(budget.work_limit * arrays.columns))
         solver.setOptionValue("simplex_iteration_limit", iterations)
-    solver.run()
-    status = solver.getModelStatus()
-    if status == highspy.HighsModelStatus.kInfeasible:
-        if buildings is None:
+    if active is None:
+        solver.run()
+        if solver.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
             raise RelaxationInfeasible
-        return None
-    if status != highspy.HighsModelStatus.kOptimal:
-        return None
-    info = solver.getInfo()
-    bound = float(info.objective_function_value)
-    solution = solver.getSolution()
-    values = np.asarray(solution.col_value)
-    prices: dict[str, float] = {}
-    if solution.dual_valid:
-        prices = arrays.prices(np.asarray(solution.row_dual), np.asarray(solution.col_dual))
-    return Relaxation(
-        bound=bound * (1 + BOUND_MARGIN) + BOUND_MARGIN,
-        proven=buildings is None,
-        moves=arrays.moves(values),
-        building=arrays.building_shares(values),
-        objective=bound,
-        prices=prices,
-        seconds=float(solver.getRunTime()),
-    )
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return _answer(solver, float(solver.getInfo().objective_function_value))
+    w = arrays.wave_count
+    n = len(arrays.household_ids)
+    columns = np.arange(n * w, dtype=np.int32)
+    original = arrays.upper[: n * w].copy()
+    last: _LpAnswer | None = None
+    while True:
+        upper = np.where(np.repeat(active, w), original, 0.0)
+        solver.changeColsBounds(len(columns), columns, np.zeros(n * w), upper)
+        solver.run()
+        status = solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible and last is None:
+            # Too few households to seat the miniature government: let them all in.
+            if active.all():
+                raise RelaxationInfeasible
+            active[:] = True
+            continue
+        if status != highspy.HighsModelStatus.kOptimal:
+            return last
+        objective = float(solver.getInfo().objective_function_value)
+        reduced = np.asarray(solver.getSolution().col_dual)[: n * w].reshape(n, w)
+        gain = np.where(original.reshape(n, w) > 0, np.maximum(reduced, 0.0), 0.0).max(axis=1)
+        gain[active] = 0.0
+        tolerance = 1e-9 * max(1.0, abs(objective))
+        entering = np.flatnonzero(gain > tolerance)
+        last = _answer(solver, objective + float(gain.sum()))
+        if not len(entering) or budget.expired():
+            return last
+        # The most promising first, at most doubling the LP each round.
+        take = entering[np.argsort(-gain[entering], kind="stable")][: max(2000, int(active.sum()))]
+        active[take] = True
 
 
 def _solve_mip(

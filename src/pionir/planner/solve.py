@@ -41,7 +41,7 @@ from pionir.planner.result import Plan, PlanResult, PlanStatus
 # HiGHS proves them optimal in seconds.
 EXACT_UP_TO = 6_000
 # Shares of the time left given to each phase; the last phase takes what remains.
-LP_SHARE = 0.45
+LP_SHARE = 0.55
 # With a work limit, the buildings MIP's share of it.
 BUILDINGS_SHARE = 0.6
 
@@ -116,7 +116,7 @@ def _exact(search: _Search, budget: Budget, threads: int) -> None:
 def _held(search: _Search, budget: Budget, buildings: dict[str, str]) -> None:
     """Round the LP held to these buildings."""
     instance = search.instance
-    held = solve_relaxation(instance, budget, buildings)
+    held = solve_relaxation(instance, budget, buildings, start=search.plan)
     if held is not None:
         search.offer(rounded_plan(instance, held, buildings), "held")
 
@@ -130,23 +130,24 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
     search.offer(greedy_plan(instance), "greedy")
     search.tighten(objective_upper_bound(instance), "greedy")
     try:
-        relaxation = solve_relaxation(instance, budget.share(LP_SHARE), threads=threads)
+        relaxation = solve_relaxation(
+            instance, budget.share(LP_SHARE), start=search.plan, threads=threads
+        )
     except RelaxationInfeasible:
         return _infeasible_result(instance, options, started, budget)
-    if relaxation is not None:
-        search.stats["lp_seconds"] = relaxation.seconds
-        search.stats["lp_bound"] = relaxation.bound
-        search.tighten(relaxation.bound, "lp")
-        search.prices = dict(relaxation.prices)
-        buildings = buildings_from(instance, relaxation)
-        search.offer(rounded_plan(instance, relaxation, buildings), "lp")
-    choices = len(instance.candidates) * len(instance.waves)
     try:
+        if relaxation is not None:
+            search.stats["lp_seconds"] = relaxation.seconds
+            search.stats["lp_bound"] = relaxation.bound
+            search.prices = dict(relaxation.prices)
+            search.tighten(relaxation.bound, "lp")
+            _round_lp(search, budget, relaxation)
         if not search.within(options.relative_gap) and not budget.expired():
+            choices = len(instance.candidates) * len(instance.waves)
             if choices <= EXACT_UP_TO:
                 _exact(search, budget, threads)
             elif relaxation is not None:
-                _buildings_then_polish(search, budget, relaxation, threads)
+                _buildings_mip(search, budget, threads)
     except RelaxationInfeasible:
         # The exact or buildings MIP proved that no plan exists (the LP alone did not).
         return _infeasible_result(instance, options, started, budget)
@@ -157,36 +158,37 @@ def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
     return _checked_result(instance, search, started)
 
 
-def _buildings_then_polish(
-    search: _Search, budget: Budget, relaxation: Relaxation, threads: int
-) -> None:
-    """Large models: buildings chosen from the LP, then from the buildings MIP."""
+def _round_lp(search: _Search, budget: Budget, relaxation: Relaxation) -> None:
+    """Plans from the LP: buildings chosen from it, the LP held to them, and rounded.
+
+    Two ways to price a unit in a building (the LP's own movers, or its households at
+    the LP's prices); neither wins on every scenario, so both are held and rounded.
+    """
     instance = search.instance
-    held_started = time.monotonic()
-    # Two ways to price a unit in a building (the LP's own movers, or its households at
-    # the LP's prices); neither wins on every scenario, so both are held and rounded.
+    search.offer(rounded_plan(instance, relaxation, buildings_from(instance, relaxation)), "lp")
+    started = time.monotonic()
     for priced in (True, False):
+        if search.within(budget.relative_gap) or budget.expired():
+            return
         chosen = choose_buildings(instance, relaxation, budget.share(0.1), priced=priced)
         if chosen is not None:
             _held(search, budget.share(0.3), chosen)
-        if budget.expired():
-            return
-    if search.within(budget.relative_gap) or budget.expired():
-        return
-    # The buildings MIP gets the time left but what rounding its answer will take (about
-    # what the first held LP took, with a margin).
-    rounding = (time.monotonic() - held_started) + 0.5
+    search.stats["rounding_seconds"] = time.monotonic() - started
+
+
+def _buildings_mip(search: _Search, budget: Budget, threads: int) -> None:
+    """Large models: the buildings MIP, for a tighter bound and perhaps better buildings."""
+    instance = search.instance
+    # It gets the time left but what rounding its answer will take (about what one
+    # assignment and its held LP took, with a margin).
+    rounding = search.stats.get("rounding_seconds", 1.0) / 2 + 0.5
     mip_budget = (
         budget.share(BUILDINGS_SHARE)
         if budget.deterministic
         else Budget(budget.deadline - rounding, None, budget.relative_gap)
     )
     mip = solve_relaxation(
-        instance,
-        mip_budget,
-        integer=Integrality.BUILDINGS,
-        start=search.plan,
-        threads=threads,
+        instance, mip_budget, integer=Integrality.BUILDINGS, start=search.plan, threads=threads
     )
     if mip is None:
         return
