@@ -26,6 +26,7 @@ def _screen_one(position_type: str = "fungsional", **changes: Any) -> tuple[bool
     ("changes", "reason"),
     [
         ({"status": "exempt"}, "exempt"),
+        ({"status": "declined"}, "declined"),
         ({"birth_date": date(1962, 1, 1)}, "retiring"),
         ({"education": "SMA"}, "education_below_min"),
         ({"education": "D2"}, "education_below_min"),

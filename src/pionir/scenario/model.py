@@ -25,7 +25,8 @@ PERFORMANCE_SCORE: Final[Mapping[str, float]] = MappingProxyType(
     {"sangat_baik": 1.0, "baik": 0.8, "butuh_perbaikan": 0.5, "kurang": 0.25, "sangat_kurang": 0.0}
 )
 GENDERS: Final = ("L", "P")
-STATUSES: Final = ("available", "exempt")
+# `declined`: the employee declined or withdrew from the move.
+STATUSES: Final = ("available", "exempt", "declined")
 FACILITY_KINDS: Final = ("school", "health")
 GRADE_PATTERN: Final = re.compile(r"^(I|II|III|IV)/([a-e])$")
 

@@ -42,7 +42,11 @@ def retirement_day(birth_date: date, retirement_age: int) -> date:
 
 
 def is_exempt(employee: Employee, context: ScreeningContext) -> bool:
-    return employee.status != "available"
+    return employee.status == "exempt"
+
+
+def has_declined(employee: Employee, context: ScreeningContext) -> bool:
+    return employee.status == "declined"
 
 
 def is_retiring(employee: Employee, context: ScreeningContext) -> bool:
@@ -87,6 +91,7 @@ Rule = Callable[[Employee, ScreeningContext], bool]
 # In the order of the planning model's table; reasons are reported in this order.
 FAILING_RULES: Final[tuple[tuple[str, Rule], ...]] = (
     ("exempt", is_exempt),
+    ("declined", has_declined),
     ("retiring", is_retiring),
     ("education_below_min", education_below_min),
     ("general_below_required", general_below_required),
@@ -100,6 +105,7 @@ FAILING_RULES: Final[tuple[tuple[str, Rule], ...]] = (
 
 REASON_TEXT: Final[dict[str, tuple[str, str]]] = {
     "exempt": ("dikecualikan dari pemindahan", "exempt from relocation"),
+    "declined": ("menolak pindah", "declined to move"),
     "retiring": (
         "mencapai batas usia pensiun sebelum batas waktu",
         "reaches retirement age before the cut-off",
