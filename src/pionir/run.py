@@ -47,26 +47,32 @@ def plan_scenario(
 ) -> RunReport:
     """Screen, prioritise, solve, check, explain and find the bottlenecks.
 
-    The bottlenecks' re-solves get `bottleneck_seconds`, but at most half the share of
-    the time limit the search keeps back, so the run stays within its time limit; with
-    a work limit they get that work limit each, and a fixed number of them.
+    The bottlenecks' re-solves get `bottleneck_seconds`, but only what is left of the
+    time limit after the explanations, so the run stays within it; with a work limit
+    they get that work limit each, and a fixed number of them.
     """
+    started = time.monotonic()
     instance = prepare(scenario)
     result = solve(instance, options)
     if result.plan is None:
         return RunReport(instance, result, [], {}, [])
     explanations, binding = explain(instance, result.plan)
     usage = wave_usage(instance, result.plan)
-    budget = _bottleneck_budget(options, bottleneck_seconds)
+    budget = _bottleneck_budget(options, bottleneck_seconds, started)
     bottlenecks = find_bottlenecks(instance, result, budget)
     return RunReport(instance, result, explanations, binding, usage, bottlenecks)
 
 
-def _bottleneck_budget(options: SolverOptions, seconds: float) -> Budget:
+def _bottleneck_budget(options: SolverOptions, seconds: float, started: float) -> Budget:
+    """What the bottlenecks' re-solves may spend: up to `seconds`, within the time limit.
+
+    The limit's last 3 % stay free for building the summary; a run that has used its
+    time gets the LP's dual estimates only.
+    """
     if options.work_limit is not None:
         return Budget(float("inf"), options.work_limit, options.relative_gap)
-    kept_back = options.time_limit * options.reserve_share
-    return Budget.wall(max(0.0, min(seconds, kept_back / 2)), options.relative_gap)
+    left = started + options.time_limit * 0.97 - time.monotonic()
+    return Budget.wall(max(0.0, min(seconds, left)), options.relative_gap)
 
 
 def write_run(

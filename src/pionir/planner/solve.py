@@ -41,7 +41,7 @@ from pionir.planner.result import Plan, PlanResult, PlanStatus
 # HiGHS proves them optimal in seconds.
 EXACT_UP_TO = 6_000
 # Shares of the time left given to each phase; the last phase takes what remains.
-LP_SHARE = 0.55
+LP_SHARE = 0.7
 # With a work limit, the buildings MIP's share of it.
 BUILDINGS_SHARE = 0.6
 
@@ -124,7 +124,7 @@ def _held(search: _Search, budget: Budget, buildings: dict[str, str]) -> None:
 def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
     """Find the best plan within the budget, or show why none exists."""
     started = time.perf_counter()
-    budget = options.budget()
+    budget = options.budget(len(instance.scenario.employees))
     threads = 1 if options.deterministic else min(2, options.workers)
     search = _Search(instance, started, options.progress)
     search.offer(greedy_plan(instance), "greedy")
@@ -165,15 +165,21 @@ def _round_lp(search: _Search, budget: Budget, relaxation: Relaxation) -> None:
     the LP's prices); neither wins on every scenario, so both are held and rounded.
     """
     instance = search.instance
+    started = time.monotonic()
     search.offer(rounded_plan(instance, relaxation, buildings_from(instance, relaxation)), "lp")
+    # A held LP and its rounding take about what the LP's rounding took, and more: at
+    # national scale each is seconds of Python, so none starts that cannot finish.
+    rounding = time.monotonic() - started
     started = time.monotonic()
     for priced in (True, False):
         if search.within(budget.relative_gap) or budget.expired():
             return
+        if not budget.deterministic and budget.remaining() < 3 * rounding:
+            return
         chosen = choose_buildings(instance, relaxation, budget.share(0.1), priced=priced)
         if chosen is not None:
             _held(search, budget.share(0.3), chosen)
-    search.stats["rounding_seconds"] = time.monotonic() - started
+    search.stats["rounding_seconds"] = max(rounding, (time.monotonic() - started) / 2)
 
 
 def _buildings_mip(search: _Search, budget: Budget, threads: int) -> None:
@@ -181,7 +187,7 @@ def _buildings_mip(search: _Search, budget: Budget, threads: int) -> None:
     instance = search.instance
     # It gets the time left but what rounding its answer will take (about what one
     # assignment and its held LP took, with a margin).
-    rounding = search.stats.get("rounding_seconds", 1.0) / 2 + 0.5
+    rounding = 1.5 * search.stats.get("rounding_seconds", 1.0) + 0.5
     mip_budget = (
         budget.share(BUILDINGS_SHARE)
         if budget.deterministic
