@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pionir.planner.assemble import plan_from_choices, plan_value
 from pionir.planner.budget import Budget
@@ -42,6 +42,8 @@ from pionir.planner.result import Plan, PlanResult, PlanStatus
 EXACT_UP_TO = 6_000
 # Shares of the time left given to each phase; the last phase takes what remains.
 LP_SHARE = 0.7
+# Rounds of buildings chosen again at prices that know the last assignment.
+REPRICE_ROUNDS = 3
 # With a work limit, the buildings MIP's share of it.
 BUILDINGS_SHARE = 0.6
 
@@ -113,12 +115,13 @@ def _exact(search: _Search, budget: Budget, threads: int) -> None:
             search.proven = exact.optimal and search.value >= exact.objective - 1e-6
 
 
-def _held(search: _Search, budget: Budget, buildings: dict[str, str]) -> None:
-    """Round the LP held to these buildings."""
+def _held(search: _Search, budget: Budget, buildings: dict[str, str]) -> Relaxation | None:
+    """Round the LP held to these buildings; the held LP, for its prices."""
     instance = search.instance
     held = solve_relaxation(instance, budget, buildings, start=search.plan)
     if held is not None:
         search.offer(rounded_plan(instance, held, buildings), "held")
+    return held
 
 
 def solve(instance: PlanningInstance, options: SolverOptions) -> PlanResult:
@@ -166,20 +169,43 @@ def _round_lp(search: _Search, budget: Budget, relaxation: Relaxation) -> None:
     """
     instance = search.instance
     started = time.monotonic()
+    # Rounds of repricing stop at this share of the time left now; the rest is the
+    # buildings MIP's, whose bound is what proves a plan near-optimal.
+    repricing = budget.share(0.35)
     search.offer(rounded_plan(instance, relaxation, buildings_from(instance, relaxation)), "lp")
     # A held LP and its rounding take about what the LP's rounding took, and more: at
     # national scale each is seconds of Python, so none starts that cannot finish.
     rounding = time.monotonic() - started
     started = time.monotonic()
-    for priced in (True, False):
+
+    def room_for_another() -> bool:
         if search.within(budget.relative_gap) or budget.expired():
-            return
-        if not budget.deterministic and budget.remaining() < 3 * rounding:
+            return False
+        return budget.deterministic or budget.remaining() >= 3 * rounding
+
+    held: Relaxation | None = None
+    for priced in (True, False):
+        if not room_for_another():
             return
         chosen = choose_buildings(instance, relaxation, budget.share(0.1), priced=priced)
         if chosen is not None:
-            _held(search, budget.share(0.3), chosen)
+            solved = _held(search, budget.share(0.3), chosen)
+            held = solved if priced else held
     search.stats["rounding_seconds"] = max(rounding, (time.monotonic() - started) / 2)
+    # Prices again: the LP's averaged with those of the LP held to the last buildings,
+    # which know what holding costs.
+    for _ in range(REPRICE_ROUNDS):
+        if held is None or not room_for_another() or repricing.expired():
+            return
+        blended = replace(
+            relaxation,
+            prices={
+                key: (relaxation.prices.get(key, 0.0) + held.prices.get(key, 0.0)) / 2
+                for key in set(relaxation.prices) | set(held.prices)
+            },
+        )
+        chosen = choose_buildings(instance, blended, budget.share(0.1), priced=True)
+        held = _held(search, budget.share(0.3), chosen) if chosen is not None else None
 
 
 def _buildings_mip(search: _Search, budget: Budget, threads: int) -> None:

@@ -226,6 +226,8 @@ def capacity_tables(instance: PlanningInstance, report: RunReport) -> dict[str, 
 
 def _store(db: Session, run_id: int, report: RunReport) -> None:
     summary = summary_dict(report) | capacity_tables(report.instance, report)
+    # Web runs plan against the clock; the record says so (the CLI can also use a work limit).
+    summary["timing"] = {"limit": "wall", "solve_seconds": round(report.result.solve_seconds, 2)}
     rows = placement_rows(run_id, report)
     result = report.result
     with db, db.begin():
