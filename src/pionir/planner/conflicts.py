@@ -100,7 +100,7 @@ class _Search:
     """
 
     def __init__(self, instance: PlanningInstance, seed: int, deadline: float | None) -> None:
-        built = build_model(instance, with_objective=False, guarded=True)
+        built = build_model(instance, guarded=True)
         self.model = built.model
         self.literals = built.guards.literals
         self.by_index = {literal.index: key for key, literal in self.literals.items()}

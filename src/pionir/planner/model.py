@@ -1,4 +1,4 @@
-"""Building the CP-SAT model: variables, the nine rules, the objective."""
+"""Building the CP-SAT model of the nine rules, for finding conflicts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from ortools.sat.python import cp_model
 
 from pionir.planner import constraints as rules
 from pionir.planner.instance import PlanningInstance
-from pionir.planner.options import OBJECTIVE_SCALE
 from pionir.planner.variables import Guards, PlanVariables, create_variables
 
 
@@ -21,10 +20,13 @@ class RelocationModel:
     guards: Guards
 
 
-def build_model(
-    instance: PlanningInstance, *, with_objective: bool = True, guarded: bool = False
-) -> RelocationModel:
-    """The whole model; `guarded` adds a literal per rule element for conflict finding."""
+def build_model(instance: PlanningInstance, *, guarded: bool = False) -> RelocationModel:
+    """The nine rules, without an objective: what conflict finding asks of CP-SAT.
+
+    `guarded` adds a literal per rule element. Plans themselves come from the HiGHS
+    model (lp_arrays.py): the same rules written for the other solver. The property
+    tests check that whenever the planner proves no plan exists, conflicts are named.
+    """
     model = cp_model.CpModel()
     guards = Guards(model, enabled=guarded)
     variables = create_variables(model, instance)
@@ -38,36 +40,4 @@ def build_model(
     rules.quota_per_unit(model, instance, guards, movers)
     rules.miniature_government_first(model, instance, guards, movers)
     rules.allowance_budget(model, instance, variables, guards)
-    if with_objective:
-        model.maximize(objective_expression(instance, variables))
     return RelocationModel(model, variables, guards)
-
-
-def objective_terms(instance: PlanningInstance) -> dict[tuple[str, int], int]:
-    """Integer objective coefficient per (household, wave), scaled by OBJECTIVE_SCALE."""
-    return {
-        (c.household_id, k): round(value * OBJECTIVE_SCALE)
-        for c in instance.candidates
-        for k, value in enumerate(c.value)
-    }
-
-
-def objective_expression(
-    instance: PlanningInstance, variables: PlanVariables
-) -> cp_model.LinearExpr:
-    coefficients = objective_terms(instance)
-    xs = []
-    weights = []
-    for (household_id, k), weight in coefficients.items():
-        xs.append(variables.moves[household_id][k])
-        weights.append(weight)
-    return cp_model.LinearExpr.weighted_sum(xs, weights)
-
-
-def rounding_slack(instance: PlanningInstance) -> float:
-    """How far the scaled integer objective can be from the true one, in objective units.
-
-    Each household's coefficient is rounded by at most half a unit, and at most one
-    coefficient per household counts.
-    """
-    return 0.5 * len(instance.candidates) / OBJECTIVE_SCALE

@@ -1,17 +1,12 @@
-"""Solver settings in one place: time or work limit, gap, seed, workers, objective scaling, progress."""
+"""Solver settings in one place: time or work limit, gap, seed, workers, reserve, progress."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
 
 from pionir.planner.budget import Budget
-
-# Objective terms are floats; CP-SAT needs integers. 1e4 keeps rounding below 1e-4 per
-# household, which the reported bound accounts for.
-OBJECTIVE_SCALE: Final = 10_000
 
 
 @dataclass(frozen=True, slots=True)
