@@ -14,6 +14,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -47,8 +48,22 @@ class MipAnswer:
     optimal: bool
 
 
+def _exit_with_parent() -> None:  # pragma: no cover - runs in the child
+    """End this process when its parent is gone (a cancelled web run, say): nobody waits."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _child(job: MipJob, conn: Connection) -> None:  # pragma: no cover - runs in the child
     from pionir.planner.relaxation import load_model
+
+    _exit_with_parent()
 
     solver = load_model(job.model, job.integer_columns)
     for name, value in job.options.items():
