@@ -351,3 +351,15 @@ def test_apply_adds_a_signed_delta_and_puts_anything_else() -> None:
 def test_apply_refuses_what_the_scenario_lacks(bad: Bottleneck) -> None:
     with pytest.raises(ValueError):
         apply_bottleneck(seats_bind(), bad)
+
+
+def test_more_seats_desks_or_quota_never_promise_more_movers_than_they_seat(
+    tight: tuple[Scenario, PlanResult, tuple[Bottleneck, ...]],
+) -> None:
+    scenario, _, rows = tight
+    ratio = scenario.policy.planning.desk_ratio
+    capped = [r for r in rows if r.column in ("seats", "desks", "quota") and r.delta[0] == "+"]
+    assert capped, "tight15 has binding desks"
+    for row in capped:
+        added = float(row.delta[1:]) / (ratio if row.column == "desks" else 1.0)
+        assert row.movers_gain <= added + 1e-9, row

@@ -30,9 +30,9 @@ from pionir.planner.solve import solve
 from pionir.scenario.csv_io import write_scenario_folder
 from pionir.scenario.profiles import PROFILES, generate_profile
 
-# Proven gap each family's small instance must reach within LIMIT seconds. Measured on
-# this two-core machine with other work running: the worst family ended at 0.77 %
-# (health_heavy) with 10 s; the margin covers a loaded run.
+# Proven gap each family's small instance must reach within LIMIT seconds. By hand on
+# this two-core machine the worst family ended at 0.77 % (health_heavy) with 10 s; the
+# margin covers a loaded run.
 GAP = 0.015
 LIMIT = 10.0
 

@@ -278,7 +278,8 @@ def find_bottlenecks(
             mip = _Resolver(scenario, root.bound, budget, Integrality.BUILDINGS, threads)
             changes = _refine(changes, mip, top, top)
     per_mover, staying = _movers(instance, result)
-    return tuple(_bottleneck(change, per_mover, staying) for change in changes)
+    ratio = instance.scenario.policy.planning.desk_ratio
+    return tuple(_bottleneck(change, per_mover, staying, ratio) for change in changes)
 
 
 def _candidates(context: _Context) -> Iterable[_Change]:
@@ -633,9 +634,21 @@ def _movers(instance: PlanningInstance, result: PlanResult) -> tuple[float, int]
     return (sum(values) / len(values) if values else 1.0), staying
 
 
-def _bottleneck(change: _Change, per_mover: float, staying: int) -> Bottleneck:
-    """The row of a change; its extra movers at the plan's value per mover, at most those staying."""
+def _most_movers(change: _Change, desk_ratio: float) -> float:
+    """The extra employees a change can seat at most: N more seats, quota places or persons'
+    desks seat no more than N; other changes only the movable employees who stay."""
+    if not change.delta.startswith("+") or change.column not in ("seats", "quota", "desks"):
+        return float("inf")
+    added = float(change.delta[1:])
+    return added / desk_ratio if change.column == "desks" else added
+
+
+def _bottleneck(change: _Change, per_mover: float, staying: int, desk_ratio: float) -> Bottleneck:
+    """The row of a change; its extra movers at the plan's value per mover, at most those
+    staying and at most what the change itself seats (the units it frees may be worth more
+    per employee than the plan's average)."""
     movers = min(float(staying), change.gain / per_mover) if per_mover > 0 else 0.0
+    movers = min(movers, _most_movers(change, desk_ratio))
     return Bottleneck(
         file=change.file,
         id=change.id,
