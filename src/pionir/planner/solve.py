@@ -239,7 +239,10 @@ def _buildings_mip(search: _Search, budget: Budget, threads: int) -> None:
 def _infeasible_result(
     instance: PlanningInstance, options: SolverOptions, started: float, budget: Budget
 ) -> PlanResult:
-    messages = diagnose(instance, options)
+    # The conflict search keeps the time limit too; what it found by then is listed, and
+    # said to be possibly incomplete.
+    deadline = None if budget.deterministic else budget.deadline
+    messages = diagnose(instance, options, deadline=deadline)
     return PlanResult(
         status=PlanStatus.INFEASIBLE,
         plan=None,
