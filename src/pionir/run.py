@@ -66,12 +66,12 @@ def plan_scenario(
 def _bottleneck_budget(options: SolverOptions, seconds: float, started: float) -> Budget:
     """What the bottlenecks' re-solves may spend: up to `seconds`, within the time limit.
 
-    The limit's last 3 % stay free for building the summary; a run that has used its
-    time gets the LP's dual estimates only.
+    The limit's last 8 % stay free for building the summary and for a re-solve that
+    runs long; a run that has used its time gets the LP's dual estimates only.
     """
     if options.work_limit is not None:
         return Budget(float("inf"), options.work_limit, options.relative_gap)
-    left = started + options.time_limit * 0.97 - time.monotonic()
+    left = started + options.time_limit * 0.92 - time.monotonic()
     return Budget.wall(max(0.0, min(seconds, left)), options.relative_gap)
 
 

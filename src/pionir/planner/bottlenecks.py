@@ -270,7 +270,9 @@ def find_bottlenecks(
     changes = _best_first(_unique(c for c in capped if c.gain > NO_GAIN))
     scenario = instance.scenario
     lp = _Resolver(scenario, base, budget, Integrality.NONE, threads)
-    changes = _refine(changes, lp, top, max_resolves)
+    # A re-solve builds and solves the LP again: about twice the root LP's solve.
+    first = 2 * result.stats.get("lp_seconds", 0.0)
+    changes = _refine(changes, lp, top, max_resolves, first)
     choices = len(instance.candidates) * len(instance.waves)
     if changes and choices <= mip_up_to and not budget.expired():
         root = _relaxation(instance, budget, Integrality.BUILDINGS, threads)
@@ -594,15 +596,17 @@ def _relaxation(
     return solved
 
 
-def _refine(changes: list[_Change], resolver: _Resolver, top: int, count: int) -> list[_Change]:
+def _refine(
+    changes: list[_Change], resolver: _Resolver, top: int, count: int, first: float = 0.0
+) -> list[_Change]:
     """Re-solve the best change among the top rows not yet re-solved so, until none is left.
 
     A wall-clock budget stops it when spent, or when the time left is less than the last
-    re-solve took; a work budget only by the count, so that reruns give the same rows.
-    A change that gains nothing is dropped.
+    re-solve took (`first`, the root solve's time, before any); a work budget only by the
+    count, so that reruns give the same rows. A change that gains nothing is dropped.
     """
     budget = resolver.budget
-    last = 0.0
+    last = first
     for _ in range(count):
         if budget.expired() or (not budget.deterministic and budget.remaining() < last):
             break
