@@ -2,13 +2,14 @@
 
 The phases, each on a share of the time left (or of the work limit):
 
-1. the greedy baseline: a checked plan within a second, so a plan exists whatever happens;
+1. the greedy baseline: a checked plan at once, so a plan exists whatever happens;
 2. the LP relaxation (HiGHS): the first proven bound, and a rounded plan;
-3. the exact MIP of the whole model, for models small enough to prove optimal quickly; or,
+3. one building per unit, chosen from the LP (office_choice.py) in a few ways; each set
+   is held, the LP solved again and rounded into a plan (a capacity ledger places
+   households in the LP's order, checking every rule as it goes);
+4. the exact MIP of the whole model, for models small enough to prove optimal quickly; or,
    for larger ones, the buildings MIP (unit-building choices integer, households not):
-   a much tighter bound where desks are scarce, and the buildings of the best plans;
-4. each set of buildings found is held and the LP rounded into a plan (a capacity ledger
-   places households in the LP's order, checking every rule as it goes).
+   a much tighter bound where desks are scarce, and buildings to hold and round again.
 
 Every phase only replaces the plan with a better one, so more time never gives a worse
 plan. Infeasible and timed-out searches are results. Every plan returned has passed the
@@ -26,6 +27,7 @@ from pionir.planner.budget import Budget
 from pionir.planner.check import PlanRejected, check_plan, plan_objective
 from pionir.planner.conflicts import diagnose
 from pionir.planner.greedy import buildings_from, greedy_plan, rounded_plan
+from pionir.planner.housing import HousingShortage
 from pionir.planner.instance import PlanningInstance
 from pionir.planner.office_choice import choose_buildings
 from pionir.planner.options import SolveProgress, SolverOptions
@@ -93,13 +95,17 @@ class _Search:
 
 
 def _plan_of(instance: PlanningInstance, relaxation: Relaxation) -> Plan | None:
-    """The plan of an exact MIP's solution (every choice integer)."""
+    """The plan of an exact MIP's solution (every choice integer); None if its flats
+    cannot be assigned the way housing.py assigns them (mixed bedroom counts)."""
     waves_of = {
         h: max(range(len(xs)), key=lambda k: xs[k])
         for h, xs in relaxation.moves.items()
         if max(xs) > 0.5
     }
-    return plan_from_choices(instance, waves_of, relaxation.chosen_buildings)
+    try:
+        return plan_from_choices(instance, waves_of, relaxation.chosen_buildings)
+    except HousingShortage:
+        return None
 
 
 def _exact(search: _Search, budget: Budget, threads: int) -> None:
