@@ -61,15 +61,10 @@ def _exit_with_parent() -> None:  # pragma: no cover - runs in the child
 
 
 def _child(job: MipJob, conn: Connection) -> None:  # pragma: no cover - runs in the child
-    from pionir.planner.relaxation import load_model
+    from pionir.planner.relaxation import prepared
 
     _exit_with_parent()
-
-    solver = load_model(job.model, job.integer_columns)
-    for name, value in job.options.items():
-        solver.setOptionValue(name, value)
-    if len(job.start_columns):
-        solver.setSolution(len(job.start_columns), job.start_columns, job.start_values)
+    solver = prepared(job)
     last = [0.0]
 
     def improving(event: Any) -> None:

@@ -43,23 +43,20 @@ GENERATE_COLUMNS_FROM = 60_000
 class Relaxation:
     """A solved relaxation: its bound, fractional wave choices, buildings and prices.
 
-    `bound` is an upper bound on every plan only for the unheld model (`proven`); for
-    a MIP it is the dual bound HiGHS proved.
+    `bound` is an upper bound on every plan only for the unheld model (no buildings
+    held); for a MIP it is the dual bound HiGHS proved.
     `prices` holds, per priced rule element (see `lp_arrays.py` for the keys), the
     objective gained per unit of extra capacity: the LP dual, or the reduced cost of a
     readiness bound.
     """
 
     bound: float
-    proven: bool
     moves: dict[str, list[float]]
     building: dict[str, dict[str, float]]
     objective: float = 0.0
     prices: Mapping[str, float] = field(default_factory=dict)
     # The y-MIP's best buildings (unit -> building), when buildings were kept integer.
     chosen_buildings: Mapping[str, str] = field(default_factory=dict)
-    # True when every choice was integer: `moves` is then a plan's waves, exactly.
-    exact: bool = False
     # True when HiGHS proved the answer optimal (a MIP: within its gap tolerance).
     optimal: bool = False
     seconds: float = 0.0
@@ -195,7 +192,6 @@ def solve_relaxation(
         prices = arrays.prices(answer.row_dual, answer.col_dual)
     return Relaxation(
         bound=answer.bound * (1 + BOUND_MARGIN) + BOUND_MARGIN,
-        proven=buildings is None,
         moves=arrays.moves(answer.values),
         building=arrays.building_shares(answer.values),
         objective=answer.objective,
@@ -307,7 +303,7 @@ def _solve_mip(
     integer: Integrality,
     start: Plan | None,
     threads: int,
-    proven: bool,
+    unheld: bool,
 ) -> Relaxation | None:
     """A MIP over the arrays; in a child process unless the model is small."""
     started = time.monotonic()
@@ -330,33 +326,38 @@ def _solve_mip(
         else:
             answer = run_mip(job, budget.deadline)
     except RelaxationInfeasible:
-        if proven:
+        if unheld:
             raise
         return None
     if answer is None:
         return None
     return Relaxation(
         bound=answer.bound * (1 + BOUND_MARGIN) + BOUND_MARGIN,
-        proven=proven,
         moves=arrays.moves(answer.values),
         building=arrays.building_shares(answer.values),
         objective=answer.objective,
         chosen_buildings=arrays.chosen_buildings(answer.values),
-        exact=integer is Integrality.ALL,
         optimal=answer.optimal,
         seconds=time.monotonic() - started,
     )
 
 
-def run_here(job: MipJob, budget: Budget) -> MipAnswer | None:
-    """The MIP in this process: for small models, where a child would cost more than it saves."""
+def prepared(job: MipJob) -> highspy.Highs:
+    """HiGHS holding the job's model, with its options and start: the same here and in
+    the child process."""
     solver = load_model(job.model, job.integer_columns)
     for name, value in job.options.items():
         solver.setOptionValue(name, value)
-    if budget.work_limit is None:
-        _stop_at(solver, budget.deadline)
     if len(job.start_columns):
         solver.setSolution(len(job.start_columns), job.start_columns, job.start_values)
+    return solver
+
+
+def run_here(job: MipJob, budget: Budget) -> MipAnswer | None:
+    """The MIP in this process: for small models, where a child would cost more than it saves."""
+    solver = prepared(job)
+    if budget.work_limit is None:
+        _stop_at(solver, budget.deadline)
     solver.run()
     status = solver.getModelStatus()
     info = solver.getInfo()
