@@ -173,6 +173,9 @@ class PlanRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     worker: Mapped[str | None] = mapped_column(String(100))
+    # Refreshed by the worker every few seconds while the run goes on: a run whose
+    # heartbeat is old lost its worker, whatever host that worker was on.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     phase: Mapped[str] = mapped_column(String(32), default="")
     progress_seconds: Mapped[float | None] = mapped_column(Float)
     objective: Mapped[float | None] = mapped_column(Float)
