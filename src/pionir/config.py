@@ -20,6 +20,11 @@ class Settings:
     # Cookies marked Secure are only sent over HTTPS; off for plain-HTTP loopback use.
     secure_cookies: bool = False
     session_hours: float = 12.0
+    # A session with no request for this long ends (UU PDP: an unattended screen must
+    # not stay open on personal data all day).
+    idle_minutes: float = 30.0
+    # How long an administrator's one-time password reset code stays usable.
+    reset_code_hours: float = 24.0
 
 
 def load_settings() -> Settings:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import LoginSession
-from pionir.services.accounts import actor_of, session_user
+from pionir.services.accounts import actor_of, session_user, touch_session
 from pionir.services.actor import Actor
 from pionir.services.errors import ServiceError
 from pionir.web.i18n import LANGUAGE_COOKIE, language_of
 
 SESSION_COOKIE = "pionir_session"
+# The log-in form's CSRF token, double-submitted: once in this cookie, once in the form.
+LOGIN_CSRF_COOKIE = "pionir_login_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -57,10 +60,15 @@ def optional_viewer(request: Request, db: Db) -> Viewer | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    found = session_user(db, token)
+    idle = timedelta(minutes=request.app.state.settings.idle_minutes)
+    found = session_user(db, token, idle)
     if found is None:
         return None
     user, session = found
+    if touch_session(session):
+        # Committed at once, on its own: the idle clock must move on GET pages too, which
+        # commit nothing else.
+        db.commit()
     return Viewer(actor_of(user), user.full_name, session)
 
 
@@ -90,6 +98,73 @@ async def current_viewer(
 
 
 CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
+
+
+class LoginCsrfRefused(ServiceError):
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Formulir masuk kedaluwarsa atau tidak berasal dari Pionir; muat ulang halaman "
+            "lalu coba lagi.",
+            "The log-in form has expired or did not come from Pionir; reload the page and "
+            "try again.",
+        )
+
+
+def login_csrf_cookie(request: Request) -> str:
+    """The pre-session cookie's name: `__Host-` over HTTPS, so no subdomain can set it."""
+    secure = request.app.state.settings.secure_cookies
+    return f"__Host-{LOGIN_CSRF_COOKIE}" if secure else LOGIN_CSRF_COOKIE
+
+
+def login_csrf_token(request: Request) -> str:
+    """The browser's pre-session token if it has a plausible one, else a new one."""
+    sent = request.cookies.get(login_csrf_cookie(request), "")
+    return sent if 20 <= len(sent) <= 100 else secrets.token_urlsafe(32)
+
+
+def check_login_csrf(request: Request, sent: str) -> None:
+    """A form posted without a session (log-in, reset) must carry its cookie's token.
+
+    Without this a foreign page could log a visitor in to the attacker's account (login
+    CSRF) and collect what they then type. Double-submit needs no server secret, which
+    several server processes would otherwise have to share.
+    """
+    cookie = request.cookies.get(login_csrf_cookie(request), "")
+    if not cookie or not sent or not secrets.compare_digest(cookie, sent):
+        raise LoginCsrfRefused()
+
+
+class NotJson(ServiceError):
+    status = 415
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Kirim isi permintaan sebagai JSON (Content-Type: application/json).",
+            "Send the request body as JSON (Content-Type: application/json).",
+        )
+
+
+def require_json(request: Request) -> None:
+    """Unauthenticated JSON endpoints are protected from CSRF by their content type.
+
+    A cross-site form can only send urlencoded, multipart or text/plain bodies; sending
+    `application/json` from another origin needs a CORS preflight, which this application
+    never grants. So a JSON-only endpoint cannot be driven by a foreign page, with no
+    token for API clients to fetch first.
+    """
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json":
+        raise NotJson()
+
+
+RequireJson = Depends(require_json)
+
+
+def client_address(request: Request) -> str:
+    """The address throttling counts failures by (the proxy's, unless uvicorn trusts it)."""
+    return request.client.host if request.client else "unknown"
 
 
 def language(request: Request) -> str:

@@ -58,7 +58,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE login_sessions SET last_seen_at = created_at")
     with op.batch_alter_table("login_sessions", schema=None) as batch_op:
-        batch_op.alter_column("last_seen_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+        batch_op.alter_column(
+            "last_seen_at", existing_type=sa.DateTime(timezone=True), nullable=False
+        )
 
 
 def downgrade() -> None:
