@@ -117,6 +117,8 @@ def _seed(url: str, scenario: Scenario, agency_a: str) -> tuple[int, int]:
                 is_admin=True,
             )
             planner = actor_of(admin)
+            # The scenario first: an operator's K/L is checked against it.
+            version = new_scenario(db, planner, scenario, name="Demo awal", source_name="demo")
             create_user(
                 db,
                 planner,
@@ -126,7 +128,6 @@ def _seed(url: str, scenario: Scenario, agency_a: str) -> tuple[int, int]:
                 role=Role.AGENCY_OPERATOR,
                 agency_id=agency_a,
             )
-            version = new_scenario(db, planner, scenario, name="Demo awal", source_name="demo")
             run = request_run(db, planner, version.id, time_limit=5, seed=1)
             db.commit()
             version_id, run_id = version.id, run.id

@@ -123,6 +123,8 @@ def _build_world(backend: str, url: str) -> World:
             is_admin=True,
         )
         planner = actor_of(admin)
+        # The scenario first: operators' K/L and employees' NIPs are checked against it.
+        version = new_scenario(db, planner, scenario, name="Demo kecil", source_name="demo")
         # key: (full name, role, agency, NIP); usernames come from USERNAMES.
         others = {
             "operator_a": ("Operator A", Role.AGENCY_OPERATOR, agency_a, None),
@@ -144,7 +146,6 @@ def _build_world(backend: str, url: str) -> World:
             )
             for key, (full_name, role, agency, nip) in others.items()
         }
-        version = new_scenario(db, planner, scenario, name="Demo kecil", source_name="demo")
         run = request_run(db, planner, version.id, time_limit=5)
         db.commit()
         actors = {key: actor_of(user) for key, user in accounts.items()}
@@ -176,6 +177,14 @@ def client(world: World, tmp_path: Path) -> Iterator[TestClient]:
 
 
 CSRF_IN_PAGE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def login_form_token(client: TestClient) -> str:
+    """The log-in form's CSRF token (its cookie is now in the client's jar)."""
+    page = client.get("/login")
+    found = CSRF_IN_PAGE.search(page.text)
+    assert found is not None, page.text
+    return found.group(1)
 
 
 def log_in(client: TestClient, username: str) -> str:

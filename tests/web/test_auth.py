@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from pionir.db.tables import AuditEvent, LoginSession, User
 from pionir.services.accounts import authenticate
-from tests.web.conftest import CSRF_IN_PAGE, PASSWORD, World
+from tests.web.conftest import CSRF_IN_PAGE, PASSWORD, World, login_form_token
 
 
 def test_pages_send_anonymous_visitors_to_the_login_page(client: TestClient) -> None:
@@ -28,7 +28,14 @@ def test_api_answers_401_without_a_session(client: TestClient) -> None:
 def test_wrong_password_is_refused_and_opens_no_session(client: TestClient, world: World) -> None:
     with world.session() as db:
         before = len(db.scalars(select(LoginSession)).all())
-    response = client.post("/login", data={"username": "perencana", "password": "salah-sekali-123"})
+    response = client.post(
+        "/login",
+        data={
+            "username": "perencana",
+            "password": "salah-sekali-123",
+            "csrf_token": login_form_token(client),
+        },
+    )
     assert response.status_code == 401
     assert "Nama pengguna atau kata sandi salah." in response.text
     assert "pionir_session" not in client.cookies
@@ -39,7 +46,12 @@ def test_wrong_password_is_refused_and_opens_no_session(client: TestClient, worl
 def test_login_form_then_logout_ends_the_session(client: TestClient) -> None:
     response = client.post(
         "/login",
-        data={"username": "Perencana", "password": PASSWORD, "next": "/scenarios"},
+        data={
+            "username": "Perencana",
+            "password": PASSWORD,
+            "next": "/scenarios",
+            "csrf_token": login_form_token(client),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -59,7 +71,12 @@ def test_login_form_then_logout_ends_the_session(client: TestClient) -> None:
 def test_login_redirect_stays_on_this_site(client: TestClient) -> None:
     response = client.post(
         "/login",
-        data={"username": "perencana", "password": PASSWORD, "next": "https://evil.example/"},
+        data={
+            "username": "perencana",
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+            "csrf_token": login_form_token(client),
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"

@@ -463,7 +463,7 @@ def api_me(viewer: CurrentViewer) -> UserOut:
     )
 
 
-@router.post("/api/me/password", tags=["akun / accounts"])
+@router.post("/api/me/password", tags=["akun / accounts"], response_model=None)
 def api_change_password(
     body: PasswordChange, request: Request, db: Db, viewer: CurrentViewer
 ) -> Response | dict[str, bool]:
