@@ -18,7 +18,7 @@ from pionir.scenario.demo import generate_demo
 from pionir.scenario.errors import ScenarioIssue
 from pionir.scenario.xlsx_io import write_scenario_workbook
 from pionir.screening.rules import REASON_TEXT
-from pionir.services import runs, scenarios, screening_views
+from pionir.services import editing, runs, scenarios, screening_views
 from pionir.services.actor import Actor, require_overview
 from pionir.services.errors import InputRefused
 from pionir.web.deps import CurrentViewer, Db, Language
@@ -163,6 +163,7 @@ def version_page(request: Request, version_id: int, db: Db, viewer: CurrentViewe
         viewer,
         "version.html",
         version=version,
+        newer=editing.newer_version(db, version),
         record=record,
         runs=history,
         version_labels={version.id: f"{record.name} · v{version.number}"},
