@@ -76,12 +76,20 @@ def api_json(page: Page, path: str) -> Any:
     return response.json()
 
 
-def a_mover(page: Page, run_id: int) -> str:
-    """The NIP of someone the plan moves (the placements API lists movers by default)."""
+def a_mover(page: Page, run_id: int) -> tuple[str, int]:
+    """The NIP and placement id of someone the plan moves (the placements API lists movers
+    by default)."""
     body = api_json(page, f"/api/runs/{run_id}/placements?page=1")
     movers = [row for row in body["placements"] if row["wave_id"]]
     assert movers, body
-    return str(movers[0]["nip"])
+    return str(movers[0]["nip"]), int(movers[0]["placement_id"])
+
+
+def csrf_token(page: Page) -> str:
+    """The session's CSRF token, from the log-out form every page carries."""
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    assert token
+    return token
 
 
 def plan_sheet_rows(data: bytes) -> tuple[str, int]:
@@ -164,10 +172,12 @@ def test_planner_imports_plans_and_reads_the_plan(context: BrowserContext, site:
     screenshot(page, "06-plan")
 
     # One person's page.
-    nip = a_mover(page, run_id)
-    response = page.goto(f"/runs/{run_id}/people/{nip}")
+    # One person's page, by their placement id: the NIP is on the page, not in the URL.
+    nip, placement_id = a_mover(page, run_id)
+    response = page.goto(f"/runs/{run_id}/placements/{placement_id}")
     assert response is not None and response.status == 200
     expect(page.locator("main")).to_contain_text(nip)
+    assert nip not in page.url
     screenshot(page, "07-person")
 
     # The policy editing page of the version.
@@ -215,14 +225,23 @@ def test_operator_is_refused_another_agencys_pages(context: BrowserContext, site
     # Their own agency opens: the refusals below are about scope, not a broken page.
     expect(page.locator("main")).to_contain_text(site.agency_a)
 
-    for path in (
-        f"/runs/{run_id}/agencies/{site.agency_b}",
-        f"/runs/{run_id}/people/{site.nip_b}",
-    ):
-        response = page.goto(path)
-        assert response is not None
-        assert response.status == 403, f"{path}: {response.status}"
-        refusal = page.locator("[role=alert]").inner_text()
-        assert refusal.strip() in REFUSALS, f"{path}: {refusal!r}"
-        assert site.nip_b not in page.locator("main").inner_text()
+    response = page.goto(f"/runs/{run_id}/agencies/{site.agency_b}")
+    assert response is not None
+    assert response.status == 403
+    refusal = page.locator("[role=alert]").inner_text()
+    assert refusal.strip() in REFUSALS, refusal
+    # Another K/L's person is answered as nobody: the same 404 as an unknown id.
+    other = page.request.post(
+        f"/api/runs/{run_id}/people/lookup",
+        data={"nip": site.nip_b},
+        headers={"X-CSRF-Token": csrf_token(page)},
+    )
+    unknown = page.request.post(
+        f"/api/runs/{run_id}/people/lookup",
+        data={"nip": "000000000000000000"},
+        headers={"X-CSRF-Token": csrf_token(page)},
+    )
+    assert other.status == unknown.status == 404
+    assert other.body() == unknown.body()
+    assert site.nip_b not in page.locator("main").inner_text()
     screenshot(page, "11-operator-refused")

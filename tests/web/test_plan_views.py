@@ -183,7 +183,7 @@ def test_plan_page_renders_lines_groups_and_pager(client: TestClient, world: Wor
     page = client.get(f"/runs/{world.run_id}/plan", params={"view": "tower"})
     assert page.status_code == 200
     mover = sorted(_movers(world), key=lambda p: (p.tower_id, p.unit_no, p.nip))[0]
-    assert f"/runs/{world.run_id}/people/{mover.nip}" in page.text
+    assert f"/runs/{world.run_id}/placements/{mover.id}" in page.text
     assert 'id="groups"' in page.text and 'class="pager"' in page.text
 
 

@@ -4,6 +4,10 @@ The version edited is never touched, and neither are the runs planned from it: a
 plan keeps the version it was made from. An edit passes the core's own checks
 (see `editing_checks`) before anything is written, so an edited version is
 exactly as valid as an imported one, and only planners may make one.
+
+An edit forks from the version it was made on. Made on an old version, it would leave
+out every change of the versions after it without anyone noticing; so it is refused
+with 409 unless the planner confirms (`base_on_old`) that this is what they want.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import ScenarioVersion
@@ -34,7 +39,7 @@ from pionir.services.editing_checks import (
     policy_changes,
     unchanged,
 )
-from pionir.services.errors import InputRefused
+from pionir.services.errors import Conflict, InputRefused
 from pionir.services.pairwise import pairwise_result
 from pionir.services.scenarios import get_version, load_version_scenario, store_version
 
@@ -47,6 +52,38 @@ class Edited:
     based_on: ScenarioVersion
     before: dict[str, Any]
     after: dict[str, Any]
+
+
+def newer_version(db: Session, version: ScenarioVersion) -> ScenarioVersion | None:
+    """The scenario's newest version when it is not `version`; None when it is."""
+    newest = db.scalar(
+        select(ScenarioVersion)
+        .where(
+            ScenarioVersion.scenario_id == version.scenario_id,
+            ScenarioVersion.number
+            == select(func.max(ScenarioVersion.number))
+            .where(ScenarioVersion.scenario_id == version.scenario_id)
+            .scalar_subquery(),
+        )
+        .limit(1)
+    )
+    return newest if newest is not None and newest.number > version.number else None
+
+
+def _refuse_an_unconfirmed_fork(db: Session, base: ScenarioVersion, base_on_old: bool) -> None:
+    newest = newer_version(db, base)
+    if newest is None or base_on_old:
+        return
+    raise Conflict(
+        f"Versi {newest.number} lebih baru dari versi {base.number} yang Anda ubah: "
+        f"versi baru dari perubahan ini tidak akan memuat perubahan versi {newest.number}. "
+        f'Ubah versi {newest.number}, atau centang "Tetap ubah dari versi '
+        f'{base.number}" bila memang itu yang dimaksud.',
+        f"Version {newest.number} is newer than version {base.number}, which you edited: "
+        f"the new version from this edit would not contain the changes of version "
+        f'{newest.number}. Edit version {newest.number}, or tick "Edit anyway from '
+        f'version {base.number}" if that is what you mean.',
+    )
 
 
 def version_policy(db: Session, actor: Actor, version_id: int) -> tuple[ScenarioVersion, Policy]:
@@ -64,14 +101,22 @@ def version_capacity(
 
 
 def edit_policy(
-    db: Session, actor: Actor, version_id: int, raw: Mapping[str, Any], *, note: str = ""
+    db: Session,
+    actor: Actor,
+    version_id: int,
+    raw: Mapping[str, Any],
+    *,
+    note: str = "",
+    base_on_old: bool = False,
 ) -> Edited:
     """Store the version's scenario with the policy `raw` describes as the next version.
 
     `raw` is laid out like policy.toml; a key left out takes the planning model's default.
+    On a version that is not the newest, only with `base_on_old` (else 409).
     """
     require_planner(actor)
     base = get_version(db, actor, version_id)
+    _refuse_an_unconfirmed_fork(db, base, base_on_old)
     policy = checked_policy(raw)
     scenario = load_version_scenario(base)
     before, after = policy_changes(scenario.policy, policy)
@@ -90,13 +135,16 @@ def edit_capacity(
     tables: Mapping[str, TableRows],
     *,
     note: str = "",
+    base_on_old: bool = False,
 ) -> Edited:
     """Store the version's scenario with these towers, buildings, facilities or waves.
 
     A table left out of `tables` stays as it is; one given replaces the old one whole.
+    On a version that is not the newest, only with `base_on_old` (else 409).
     """
     require_planner(actor)
     base = get_version(db, actor, version_id)
+    _refuse_an_unconfirmed_fork(db, base, base_on_old)
     _refuse_other_tables(tables)
     scenario = load_version_scenario(base)
     edited = checked_scenario(edited_tables(scenario, tables), scenario.policy)

@@ -2,6 +2,11 @@
 
 Employees read their own record here, so these use cases do not ask for an overview;
 `require_person` is the whole scope: an employee their own NIP, an operator their K/L.
+
+A person outside the reader's scope is answered exactly as a person who does not exist
+(404, the same message): a 403 would tell an operator that a NIP they guessed belongs to
+another K/L. Pages and links name a person by their placement row's id, not their NIP,
+so the NIP stays out of URLs and of every proxy's log.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from pionir.db.tables import PersonRow, PlacementRow, PlanRun
 from pionir.services.actor import Actor, Role, require_person
-from pionir.services.errors import NotFound
+from pionir.services.errors import Forbidden, NotFound
 from pionir.services.plan_views import MOVES, STAYS
 from pionir.services.runs import RunStatus
 
@@ -45,6 +50,7 @@ class PersonRecord:
     """
 
     run_id: int
+    placement_id: int | None  # the person's id in links; None when the run did not plan them
     nip: str
     name: str
     agency_id: str
@@ -88,6 +94,7 @@ def _record(
         explanation = (row.text_id, row.text_en)
     return PersonRecord(
         run_id=run.id,
+        placement_id=row.id if row is not None else None,
         nip=nip,
         name=person.name if person else "",
         agency_id=person.agency_id if person else row.agency_id if row else "",
@@ -102,25 +109,59 @@ def _record(
     )
 
 
-def person_record(db: Session, actor: Actor, run_id: int, nip: str) -> PersonRecord:
-    """One employee in one run: 404 when the run does not know them, 403 out of scope."""
-    if actor.role is Role.EMPLOYEE:
-        # Before any lookup: an employee learns nothing, not even existence, of other NIPs.
-        require_person(actor, nip, "")
+def _in_scope(actor: Actor, nip: str, agency_id: str) -> bool:
+    try:
+        require_person(actor, nip, agency_id)
+    except Forbidden:
+        return False
+    return True
+
+
+def _finished_run(db: Session, run_id: int) -> PlanRun:
     run = db.get(PlanRun, run_id)
     if run is None:
         raise NotFound()
-    person = db.scalar(
-        select(PersonRow).where(PersonRow.version_id == run.version_id, PersonRow.nip == nip)
-    )
-    row = db.scalar(
-        select(PlacementRow).where(PlacementRow.run_id == run.id, PlacementRow.nip == nip)
-    )
+    return run
+
+
+def _scoped_record(
+    actor: Actor, run: PlanRun, nip: str, person: PersonRow | None, row: PlacementRow | None
+) -> PersonRecord:
     if person is None and row is None:
         raise NotFound()
     agency_id = person.agency_id if person else row.agency_id if row else ""
-    require_person(actor, nip, agency_id)
+    if not _in_scope(actor, nip, agency_id):
+        # The same answer as for nobody at all: existence is not for this reader.
+        raise NotFound()
     return _record(actor, run, nip, person, row)
+
+
+def _person_row(db: Session, run: PlanRun, nip: str) -> PersonRow | None:
+    return db.scalar(
+        select(PersonRow).where(PersonRow.version_id == run.version_id, PersonRow.nip == nip)
+    )
+
+
+def person_record(db: Session, actor: Actor, run_id: int, placement_id: int) -> PersonRecord:
+    """The employee of one placement row of one run; 404 when unknown or out of scope."""
+    run = _finished_run(db, run_id)
+    row = db.get(PlacementRow, placement_id)
+    if row is None or row.run_id != run.id:
+        raise NotFound()
+    return _scoped_record(actor, run, row.nip, _person_row(db, run, row.nip), row)
+
+
+def person_record_by_nip(db: Session, actor: Actor, run_id: int, nip: str) -> PersonRecord:
+    """One employee in one run by NIP (the API's look-up, sent in a body, never a URL);
+    404 when the run does not know them or they are out of scope."""
+    if actor.role is Role.EMPLOYEE and actor.nip != nip:
+        # Before any lookup: an employee learns nothing, not even existence, of other NIPs.
+        raise NotFound()
+    run = _finished_run(db, run_id)
+    row = db.scalar(
+        select(PlacementRow).where(PlacementRow.run_id == run.id, PlacementRow.nip == nip)
+    )
+    return _scoped_record(actor, run, nip, _person_row(db, run, nip), row)
 
 
 def run_with_person(db: Session, nip: str) -> int | None:
@@ -145,4 +186,4 @@ def my_record(db: Session, actor: Actor) -> PersonRecord | None:
     run_id = run_with_person(db, actor.nip)
     if run_id is None:
         return None
-    return person_record(db, actor, run_id, actor.nip)
+    return person_record_by_nip(db, actor, run_id, actor.nip)

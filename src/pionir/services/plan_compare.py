@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, Subquery, and_, cast, func, null, or_, select, union_all
+from sqlalchemy import String, Subquery, and_, case, cast, func, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from pionir.db.tables import PersonRow, PlacementRow, PlanRun
@@ -31,8 +31,12 @@ class CountDiff:
 
 @dataclass(frozen=True, slots=True)
 class MoveChange:
-    """An employee who moves in one run and not the other, or moves otherwise."""
+    """An employee who moves in one run and not the other, or moves otherwise.
 
+    `placement_id` is their row in the run where they move (B if they move in B): the
+    person page's link, so that no NIP goes into a URL."""
+
+    placement_id: int
     nip: str
     name: str
     agency_id: str
@@ -105,6 +109,8 @@ def _changes(actor: Actor, a: PlanRun, b: PlanRun) -> Subquery:
     scope = agency_scope(actor)
     a_moves = (
         select(
+            # Where they move in B, their B row; else their A row (the page links there).
+            case((in_b.wave_id.is_not(None), in_b.id), else_=in_a.id).label("placement_id"),
             in_a.nip.label("nip"),
             in_a.agency_id.label("agency_id"),
             in_a.wave_id.label("wave_a"),
@@ -126,6 +132,7 @@ def _changes(actor: Actor, a: PlanRun, b: PlanRun) -> Subquery:
     )
     b_only = (
         select(
+            in_b.id,
             in_b.nip,
             in_b.agency_id,
             cast(null(), String).label("wave_a"),
@@ -176,7 +183,14 @@ def compare_runs(db: Session, actor: Actor, a_id: int, b_id: int, page: int = 1)
     names = _names(db, a, b, [r.nip for r in rows])
     listed = [
         MoveChange(
-            r.nip, names.get(r.nip, ""), r.agency_id, r.wave_a, r.tower_a, r.wave_b, r.tower_b
+            r.placement_id,
+            r.nip,
+            names.get(r.nip, ""),
+            r.agency_id,
+            r.wave_a,
+            r.tower_a,
+            r.wave_b,
+            r.tower_b,
         )
         for r in rows
     ]

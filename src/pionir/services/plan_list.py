@@ -70,6 +70,7 @@ ORDER: dict[PlanView, tuple[Any, ...]] = {
 
 # A line's columns: not the explanation texts, which would only widen the sort.
 LINE_COLUMNS = (
+    PlacementRow.id,
     PlacementRow.nip,
     PlacementRow.agency_id,
     PlacementRow.unit_id,
@@ -98,8 +99,9 @@ class PlanFilter:
 
 @dataclass(frozen=True, slots=True)
 class PlanLine:
-    """One employee in the plan list."""
+    """One employee in the plan list; `placement_id` names them in links (not the NIP)."""
 
+    placement_id: int
     nip: str
     name: str
     agency_id: str
@@ -187,6 +189,7 @@ def _names(db: Session, version_id: int, nips: list[str]) -> dict[str, str]:
 def _line(row: Row[Any], name: str, sees_screening: bool) -> PlanLine:
     outcome = row.outcome if sees_screening or row.outcome == MOVES else STAYS
     return PlanLine(
+        row.id,
         row.nip,
         name,
         row.agency_id,

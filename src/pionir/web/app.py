@@ -14,7 +14,9 @@ from pionir.config import Settings, load_settings
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
 from pionir.services.errors import InputRefused, ServiceError
+from pionir.web import api_docs
 from pionir.web.deps import NotLoggedIn, optional_viewer
+from pionir.web.headers import SecurityHeaders
 from pionir.web.i18n import language_of, pick
 from pionir.web.render import render
 from pionir.web.routes import ROUTERS
@@ -34,6 +36,9 @@ def create_app(
         title="Pionir",
         summary="Perencanaan pemindahan ASN ke IKN / Staged relocation of civil servants to IKN",
         version="0.1.0",
+        # `/docs` is served from the package's own assets (web/api_docs.py); no ReDoc.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -41,7 +46,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(api_docs.router)
     _install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

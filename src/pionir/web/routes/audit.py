@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +11,7 @@ from pydantic import BaseModel
 from pionir.services import audit
 from pionir.web.deps import CurrentViewer, Db
 from pionir.web.render import render
+from pionir.web.timestamps import UtcDateTime
 
 router = APIRouter()
 
@@ -31,7 +31,7 @@ def audit_page(
 
 class AuditOut(BaseModel):
     id: int
-    at: datetime
+    at: UtcDateTime
     username: str
     action: str
     object_type: str

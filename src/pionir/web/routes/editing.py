@@ -53,6 +53,11 @@ def _note(form_note: object) -> str:
     return form_note if isinstance(form_note, str) else ""
 
 
+def _base_on_old(sent: object) -> bool:
+    """The form's "edit this old version anyway" box, ticked."""
+    return sent == "1"
+
+
 # --- policy ---------------------------------------------------------------------------
 
 
@@ -75,6 +80,7 @@ async def policy_save(request: Request, version_id: int, db: Db, viewer: Current
             version_id,
             form.to_raw(),
             note=_note(sent.get("note")),
+            base_on_old=_base_on_old(sent.get("base_on_old")),
         )
     except InputRefused as refused:
         db.rollback()
@@ -103,6 +109,7 @@ def _policy_page(
         "policy.html",
         status_code=422 if refused else 200,
         version=version,
+        newer=editing.newer_version(db, version),
         record=record,
         form=form,
         refused=refused,
@@ -179,6 +186,7 @@ async def capacity_save(
             version_id,
             form.to_rows(),
             note=_note(sent.get("note")),
+            base_on_old=_base_on_old(sent.get("base_on_old")),
         )
     except InputRefused as refused:
         db.rollback()
@@ -209,6 +217,7 @@ def _capacity_page(
         "capacity.html",
         status_code=422 if refused else 200,
         version=version,
+        newer=editing.newer_version(db, version),
         record=record,
         form=form,
         refused=refused,

@@ -35,6 +35,13 @@ REFUSALS: Final[dict[int | str, dict[str, Any]]] = {
     },
 }
 NoteQuery = Annotated[str, Query(description="Catatan versi baru / a note on the new version")]
+BaseOnOldQuery = Annotated[
+    bool,
+    Query(
+        description="Tetap ubah versi yang bukan terbaru / edit a version that is not the "
+        "newest anyway (without it: 409, the new version would miss the newer one's changes)"
+    ),
+]
 
 
 class EditedOut(BaseModel):
@@ -146,7 +153,12 @@ PolicyPatch = Annotated[
     responses=REFUSALS,
 )
 def api_policy_edit(
-    version_id: int, body: PolicyPatch, db: Db, viewer: CurrentViewer, note: NoteQuery = ""
+    version_id: int,
+    body: PolicyPatch,
+    db: Db,
+    viewer: CurrentViewer,
+    note: NoteQuery = "",
+    base_on_old: BaseOnOldQuery = False,
 ) -> EditedOut:
     """Store the scenario's next version with this policy (planners only).
 
@@ -158,7 +170,9 @@ def api_policy_edit(
     _, policy = editing.version_policy(db, viewer.actor, version_id)
     raw = merged(policy_to_mapping(policy), body)
     with _committed(db):
-        edited = editing.edit_policy(db, viewer.actor, version_id, raw, note=note)
+        edited = editing.edit_policy(
+            db, viewer.actor, version_id, raw, note=note, base_on_old=base_on_old
+        )
     return _edited_out(edited)
 
 
@@ -255,7 +269,12 @@ def _table_rows(rows: Sequence[BaseModel]) -> TableRows:
     responses=REFUSALS,
 )
 def api_capacity_edit(
-    version_id: int, body: CapacityEdit, db: Db, viewer: CurrentViewer, note: NoteQuery = ""
+    version_id: int,
+    body: CapacityEdit,
+    db: Db,
+    viewer: CurrentViewer,
+    note: NoteQuery = "",
+    base_on_old: BaseOnOldQuery = False,
 ) -> EditedOut:
     """Store the scenario's next version with these capacity tables (planners only).
 
@@ -266,7 +285,9 @@ def api_capacity_edit(
         name: _table_rows(rows) for name in ROW_MODELS if (rows := getattr(body, name)) is not None
     }
     with _committed(db):
-        edited = editing.edit_capacity(db, viewer.actor, version_id, tables, note=note)
+        edited = editing.edit_capacity(
+            db, viewer.actor, version_id, tables, note=note, base_on_old=base_on_old
+        )
     return _edited_out(edited)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pionir.db.tables import PlanRun
 from pionir.services import person_views, plan_compare, plan_list, plan_views
@@ -143,6 +143,7 @@ def api_agency(run_id: int, agency_id: str, db: Db, viewer: CurrentViewer) -> Ag
 
 class PersonOut(BaseModel):
     run_id: int
+    placement_id: int | None
     nip: str
     name: str
     agency_id: str
@@ -161,6 +162,7 @@ def person_out(record: person_views.PersonRecord) -> PersonOut:
     """The record with its explanation in two fields, one per language."""
     return PersonOut(
         run_id=record.run_id,
+        placement_id=record.placement_id,
         nip=record.nip,
         name=record.name,
         agency_id=record.agency_id,
@@ -176,11 +178,26 @@ def person_out(record: person_views.PersonRecord) -> PersonOut:
     )
 
 
-@router.get("/api/runs/{run_id}/people/{nip}", response_model=PersonOut)
-def api_person(run_id: int, nip: str, db: Db, viewer: CurrentViewer) -> PersonOut:
-    """One employee in a run. Screening (merit, reasons) only for planners, auditors,
-    operators, and the employee themself."""
-    return person_out(person_views.person_record(db, viewer.actor, run_id, nip))
+@router.get("/api/runs/{run_id}/placements/{placement_id}", response_model=PersonOut)
+def api_person(run_id: int, placement_id: int, db: Db, viewer: CurrentViewer) -> PersonOut:
+    """One employee in a run, by the `placement_id` the plan list gives. Screening (merit,
+    reasons) only for planners, auditors, operators, and the employee themself. Unknown
+    and out of scope answer the same 404."""
+    return person_out(person_views.person_record(db, viewer.actor, run_id, placement_id))
+
+
+class PersonLookup(BaseModel):
+    """A NIP to look up: in the body, so that it never lands in a URL or a proxy's log."""
+
+    nip: Annotated[str, Field(min_length=1, max_length=32)]
+
+
+@router.post("/api/runs/{run_id}/people/lookup", response_model=PersonOut)
+def api_person_lookup(run_id: int, body: PersonLookup, db: Db, viewer: CurrentViewer) -> PersonOut:
+    """One employee in a run by NIP; the answer's `placement_id` names them in links.
+    Unknown and out of scope answer the same 404."""
+    record = person_views.person_record_by_nip(db, viewer.actor, run_id, body.nip.strip())
+    return person_out(record)
 
 
 @router.get("/api/me/record", response_model=PersonOut)
@@ -213,6 +230,7 @@ class CountDiffOut(BaseModel):
 
 
 class MoveChangeOut(BaseModel):
+    placement_id: int
     nip: str
     name: str
     agency_id: str

@@ -109,11 +109,12 @@ def agency_page(
     )
 
 
-@router.get("/runs/{run_id}/people/{nip}", include_in_schema=False)
+@router.get("/runs/{run_id}/placements/{placement_id}", include_in_schema=False)
 def person_page(
-    request: Request, run_id: int, nip: str, db: Db, viewer: CurrentViewer, lang: Language
+    request: Request, run_id: int, placement_id: int, db: Db, viewer: CurrentViewer, lang: Language
 ) -> Response:
-    record = person_views.person_record(db, viewer.actor, run_id, nip)
+    """One person's page, named by their placement row: no NIP in the URL."""
+    record = person_views.person_record(db, viewer.actor, run_id, placement_id)
     return render(request, viewer, "person.html", record=record, reasons=_reasons(lang))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -13,6 +12,7 @@ from pionir.db.tables import PlanRun
 from pionir.services import runs, scenarios
 from pionir.web.deps import CurrentViewer, Db
 from pionir.web.render import render
+from pionir.web.timestamps import UtcDateTime
 
 router = APIRouter()
 
@@ -94,9 +94,9 @@ class RunOut(BaseModel):
     time_limit: float
     seed: int
     requested_by: str
-    requested_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    requested_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     cancel_requested: bool
     progress_seconds: float | None
     objective: float | None
@@ -105,7 +105,7 @@ class RunOut(BaseModel):
     message: str
     message_en: str
     approved_by: str | None
-    approved_at: datetime | None
+    approved_at: UtcDateTime | None
     summary: dict[str, Any] | None = None
 
 

@@ -18,11 +18,12 @@ from pionir.scenario.demo import generate_demo
 from pionir.scenario.errors import ScenarioIssue
 from pionir.scenario.xlsx_io import write_scenario_workbook
 from pionir.screening.rules import REASON_TEXT
-from pionir.services import runs, scenarios, screening_views
-from pionir.services.actor import Actor
+from pionir.services import editing, runs, scenarios, screening_views
+from pionir.services.actor import Actor, require_overview
 from pionir.services.errors import InputRefused
 from pionir.web.deps import CurrentViewer, Db, Language
 from pionir.web.render import render
+from pionir.web.timestamps import UtcDateTime
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,7 +94,7 @@ def _version_out(version: Any) -> dict[str, Any]:
         "id": version.id,
         "scenario_id": version.scenario_id,
         "number": version.number,
-        "created_at": version.created_at.isoformat(),
+        "created_at": version.created_at,
         "created_by": version.created_by,
         "source_name": version.source_name,
         "note": version.note,
@@ -109,7 +110,10 @@ def scenarios_page(request: Request, db: Db, viewer: CurrentViewer) -> Response:
 
 @router.get("/scenarios/template.xlsx", tags=["skenario / scenarios"])
 def template_download(viewer: CurrentViewer) -> Response:
-    """The import template: the workbook layout with example rows."""
+    """The import template: the workbook layout with example rows.
+
+    For every role but employees, as docs/web.md's table says: it is a planning tool."""
+    require_overview(viewer.actor)
     return Response(
         template_workbook(),
         media_type=XLSX,
@@ -159,6 +163,7 @@ def version_page(request: Request, version_id: int, db: Db, viewer: CurrentViewe
         viewer,
         "version.html",
         version=version,
+        newer=editing.newer_version(db, version),
         record=record,
         runs=history,
         version_labels={version.id: f"{record.name} · v{version.number}"},
@@ -227,7 +232,7 @@ class VersionOut(BaseModel):
     id: int
     scenario_id: int
     number: int
-    created_at: str
+    created_at: UtcDateTime
     created_by: str
     source_name: str
     note: str
