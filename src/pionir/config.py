@@ -2,6 +2,8 @@
 
 `PIONIR_DATABASE_URL` selects the database (a SQLite file under `PIONIR_DATA_DIR` when
 unset, so nothing needs installing); `PIONIR_DATA_DIR` defaults to `./var`.
+`PIONIR_WORKER_STALE_SECONDS` is how long a running plan run may go without a heartbeat
+from its worker before any other worker fails it (45 s by default).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class Settings:
     # Cookies marked Secure are only sent over HTTPS; off for plain-HTTP loopback use.
     secure_cookies: bool = False
     session_hours: float = 12.0
+    # A run whose worker sent no heartbeat for this long lost its worker (see services/runs.py).
+    worker_stale_seconds: float = 45.0
 
 
 def load_settings() -> Settings:
@@ -30,4 +34,21 @@ def load_settings() -> Settings:
         database_url=url,
         data_dir=data_dir,
         secure_cookies=os.environ.get("PIONIR_SECURE_COOKIES", "") == "1",
+        worker_stale_seconds=_seconds("PIONIR_WORKER_STALE_SECONDS", 45.0),
     )
+
+
+def _seconds(name: str, default: float) -> float:
+    """A positive number of seconds from the environment, or a sentence saying what is wrong."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise ValueError(
+            f"{name}={text!r}: harus jumlah detik lebih dari 0 / must be a number of seconds above 0"
+        )
+    return value
