@@ -49,7 +49,6 @@ def serve(
     from pionir.supervisor import WorkerSupervisor
     from pionir.web.tcp import NoDelayH11Protocol
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # uvicorn shuts down gracefully on these signals and then raises them again, which
     # would end this process before `finally` ran and leave the worker behind; this
     # handler turns them into an exception that does reach it. It also covers a signal
@@ -61,6 +60,8 @@ def serve(
     try:
         # Migrate once here, so that several server processes do not race to do it.
         upgrade(make_engine(settings.database_url))
+        # After the migration, whose INFO lines are noise here; the supervisor's are not.
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         if worker:
             env = os.environ | {"PIONIR_DATABASE_URL": settings.database_url}
             # A separate process: the solver never competes with requests for the GIL.
