@@ -38,8 +38,9 @@ def load_settings() -> Settings:
     )
 
 
-def _seconds(name: str, default: float) -> float:
-    """A positive number of seconds from the environment, or a sentence saying what is wrong."""
+def _seconds(name: str, default: float, most: float = 60.0) -> float:
+    """Seconds from the environment, above 0 and at most `most` (a run whose worker
+    vanished must end within a minute), or a sentence saying what is wrong."""
     text = os.environ.get(name, "").strip()
     if not text:
         return default
@@ -47,8 +48,9 @@ def _seconds(name: str, default: float) -> float:
         value = float(text)
     except ValueError:
         value = 0.0
-    if not 0 < value < float("inf"):
+    if not 0 < value <= most:
         raise ValueError(
-            f"{name}={text!r}: harus jumlah detik lebih dari 0 / must be a number of seconds above 0"
+            f"{name}={text!r}: harus antara 0 dan {most:.0f} detik"
+            f" / must be between 0 and {most:.0f} seconds"
         )
     return value

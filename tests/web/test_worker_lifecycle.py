@@ -34,7 +34,7 @@ from pionir.planner.usage import wave_usage
 from pionir.services.actor import SYSTEM
 from pionir.services.clock import now
 from pionir.services.execute import store_result
-from pionir.services.runs import reap_vanished, request_run
+from pionir.services.runs import heartbeat, reap_vanished, request_run
 from pionir.services.scenarios import new_scenario
 from tests.web.conftest import USERNAMES, World, log_in, small_demo
 
@@ -79,6 +79,19 @@ def descendants(pid: int) -> set[int]:
         frontier = {p.pid for p in table.values() if p.parent in frontier} - found
         found |= frontier
     return found
+
+
+def run_children(worker: int) -> set[int]:
+    """The worker's processes that do the planning: all but multiprocessing's resource
+    tracker, which lives as long as the worker."""
+
+    def tracker(pid: int) -> bool:
+        try:
+            return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
+    return {pid for pid in descendants(worker) if not tracker(pid)}
 
 
 def alive(pids: set[int]) -> set[int]:
@@ -195,7 +208,7 @@ def test_sigterm_to_serve_stops_its_worker_and_the_solver(site: Site) -> None:
     tree = descendants(serve.pid)
     # serve's worker, and below it the run's child process.
     assert worker in tree
-    assert descendants(worker), "the run has a child process"
+    assert run_children(worker), "the run has a child process"
     serve.send_signal(signal.SIGTERM)
     assert serve.wait(30) == 0
     wait_until(lambda: not alive(tree), 5, f"serve's processes {alive(tree)} ended")
@@ -213,6 +226,7 @@ def test_serve_restarts_a_killed_worker_and_stops_on_sigint(site: Site) -> None:
     serve, _ = start_serve(site)
     wait_until(lambda: site.solving(killed_run), 60, "the run is solving")
     first = worker_pid(site.run(killed_run))
+    assert run_children(first), "the run has a child process"
     first_tree = descendants(first) | {first}
     os.kill(first, signal.SIGKILL)
     # The dead worker's run child goes too, and a new worker takes its place.
@@ -239,7 +253,7 @@ def test_a_run_whose_worker_was_killed_is_ended_by_another_worker(site: Site) ->
     first = site.start("worker")
     wait_until(lambda: site.solving(run_id), 60, "the run is solving")
     assert worker_pid(site.run(run_id)) == first.pid
-    child = descendants(first.pid)
+    child = run_children(first.pid)
     assert child, "the run has a child process"
     # A run left by a worker of another host: only its old heartbeat tells.
     with session_factory(site.engine)() as db:
@@ -255,6 +269,50 @@ def test_a_run_whose_worker_was_killed_is_ended_by_another_worker(site: Site) ->
     wait_until(lambda: not alive(child), 5, "the dead worker's run child exited")
     second.send_signal(signal.SIGTERM)
     assert second.wait(30) == 0
+
+
+@pytest.mark.slow
+def test_a_worker_whose_run_was_taken_over_stops_and_writes_nothing(site: Site) -> None:
+    run_id = site.queue(time_limit=60)
+    worker = site.start("worker")
+    wait_until(lambda: site.solving(run_id), 60, "the run is solving")
+    child = run_children(worker.pid)
+    assert child, "the run has a child process"
+    with session_factory(site.engine)() as db:
+        # As if another worker had reaped the run and claimed it again; the test beats
+        # for that worker, or the first one would rightly reap the run.
+        db.get_one(PlanRun, run_id).worker = "otherhost:9"
+        db.commit()
+
+        def stopped_while_beating() -> bool:
+            assert heartbeat(db, run_id, "otherhost:9")
+            return not alive(child)
+
+        wait_until(stopped_while_beating, 10, "the run child was stopped")
+        deadline = time.monotonic() + 1.5  # the worker's last writes, if any, come by then
+        while time.monotonic() < deadline:
+            assert heartbeat(db, run_id, "otherhost:9")
+            time.sleep(0.2)
+    run = site.run(run_id)
+    assert (run.status, run.worker, run.phase, run.summary) == (
+        "running",
+        "otherhost:9",
+        "solve",
+        None,
+    )
+    assert worker.poll() is None, "the worker itself goes on"
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(30) == 0
+
+
+def test_a_staleness_limit_over_a_minute_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pionir.config import load_settings
+
+    monkeypatch.setenv("PIONIR_WORKER_STALE_SECONDS", "90")
+    with pytest.raises(ValueError, match="antara 0 dan 60 detik"):
+        load_settings()
+    monkeypatch.setenv("PIONIR_WORKER_STALE_SECONDS", "7.5")
+    assert load_settings().worker_stale_seconds == 7.5
 
 
 # --- the database side, on SQLite and PostgreSQL -----------------------------------------
