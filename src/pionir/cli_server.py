@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -19,6 +18,17 @@ from pionir.db.migrate import upgrade
 from pionir.services.accounts import create_user
 from pionir.services.actor import Role
 from pionir.services.errors import ServiceError
+
+
+class _StopRequested(BaseException):
+    """SIGTERM or SIGINT reached `serve`: leave the server and stop the worker.
+
+    A BaseException, like KeyboardInterrupt, so no `except Exception` on the way swallows it.
+    """
+
+
+def _raise_stop(signum: int, _frame: Any) -> None:
+    raise _StopRequested(signum)
 
 
 def serve(
@@ -36,18 +46,29 @@ def serve(
     """Jalankan aplikasi web / Start the web application (and a worker for plan runs)."""
     import uvicorn
 
+    from pionir.supervisor import WorkerSupervisor
     from pionir.web.tcp import NoDelayH11Protocol
 
+    # uvicorn shuts down gracefully on these signals and then raises them again, which
+    # would end this process before `finally` ran and leave the worker behind; this
+    # handler turns them into an exception that does reach it. It also covers a signal
+    # that comes before uvicorn has started.
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
     settings = load_settings()
-    # Migrate once here, so that several server processes do not race to do it.
-    upgrade(make_engine(settings.database_url))
-    child = None
-    if worker:
-        env = os.environ | {"PIONIR_DATABASE_URL": settings.database_url}
-        # A separate process: the solver never competes with requests for the GIL.
-        child = subprocess.Popen([sys.executable, "-m", "pionir", "worker"], env=env)
-    typer.echo(f"Pionir: http://{host}:{port}/  (API: http://{host}:{port}/docs)", err=True)
+    supervisor = None
     try:
+        # Migrate once here, so that several server processes do not race to do it.
+        upgrade(make_engine(settings.database_url))
+        # After the migration, whose INFO lines are noise here; the supervisor's are not.
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        if worker:
+            env = os.environ | {"PIONIR_DATABASE_URL": settings.database_url}
+            # A separate process: the solver never competes with requests for the GIL.
+            command = [sys.executable, "-m", "pionir", "worker"]
+            supervisor = WorkerSupervisor([*command, "--supervisor-pid", str(os.getpid())], env)
+            supervisor.start()
+        typer.echo(f"Pionir: http://{host}:{port}/  (API: http://{host}:{port}/docs)", err=True)
         # Python serves one request at a time per process (the GIL): one process per core.
         uvicorn.run(
             "pionir.web.app:worker_app",
@@ -59,13 +80,22 @@ def serve(
             log_level="warning",
             env_file=None,
         )
+    except _StopRequested:
+        pass  # a requested stop is a clean exit
     finally:
-        if child is not None:
-            child.terminate()
-            child.wait(30)
+        # A second Ctrl-C must not cut the worker's shutdown short and orphan its children.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if supervisor is not None:
+            supervisor.stop()
 
 
-def worker() -> None:
+def worker(
+    supervisor_pid: Annotated[
+        int,
+        typer.Option(hidden=True, help="Berhenti bila proses ini hilang / stop when it is gone"),
+    ] = 0,
+) -> None:
     """Jalankan pekerja proses perencanaan / Run the plan-run worker until stopped."""
     from pionir.services.worker import run_worker
 
@@ -79,8 +109,25 @@ def worker() -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if supervisor_pid:
+        _stop_without(supervisor_pid, stop)
     typer.echo("Pionir worker: menunggu proses / waiting for runs", err=True)
     run_worker(settings.database_url, stop)
+
+
+def _stop_without(parent_pid: int, stop: threading.Event) -> None:
+    """Stop the worker (gracefully: its run is recorded as stopped) when `serve` is gone,
+    killed by SIGKILL, say, before it could stop the worker itself."""
+
+    def watch() -> None:
+        while not stop.wait(1.0):
+            if os.getppid() != parent_pid:
+                logging.getLogger("pionir.worker").warning(
+                    "serve %s hilang / is gone: pekerja berhenti / worker stops", parent_pid
+                )
+                stop.set()
+
+    threading.Thread(target=watch, name="supervisor-watch", daemon=True).start()
 
 
 def create_admin(

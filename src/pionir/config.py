@@ -2,6 +2,8 @@
 
 `PIONIR_DATABASE_URL` selects the database (a SQLite file under `PIONIR_DATA_DIR` when
 unset, so nothing needs installing); `PIONIR_DATA_DIR` defaults to `./var`.
+`PIONIR_WORKER_STALE_SECONDS` is how long a running plan run may go without a heartbeat
+from its worker before any other worker fails it (45 s by default).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class Settings:
     idle_minutes: float = 30.0
     # How long an administrator's one-time password reset code stays usable.
     reset_code_hours: float = 24.0
+    # A run whose worker sent no heartbeat for this long lost its worker (see services/runs.py).
+    worker_stale_seconds: float = 45.0
 
 
 def load_settings() -> Settings:
@@ -35,4 +39,23 @@ def load_settings() -> Settings:
         database_url=url,
         data_dir=data_dir,
         secure_cookies=os.environ.get("PIONIR_SECURE_COOKIES", "") == "1",
+        worker_stale_seconds=_seconds("PIONIR_WORKER_STALE_SECONDS", 45.0),
     )
+
+
+def _seconds(name: str, default: float, most: float = 60.0) -> float:
+    """Seconds from the environment, above 0 and at most `most` (a run whose worker
+    vanished must end within a minute), or a sentence saying what is wrong."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= most:
+        raise ValueError(
+            f"{name}={text!r}: harus antara 0 dan {most:.0f} detik"
+            f" / must be between 0 and {most:.0f} seconds"
+        )
+    return value

@@ -3,11 +3,16 @@
 It reads the version's archive, plans, checks (inside `solve`), explains, and writes the
 placements and the summary with the run's final status in one transaction: a run that is
 killed half-way leaves no placements behind.
+
+Every write names the claimant (the worker that claimed the run) and changes the run only
+while it is still running under that name, so a child whose run was cancelled, reaped or
+taken over changes nothing: above all, it never stores placements for such a run.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections import Counter
 from typing import Any
@@ -26,7 +31,8 @@ from pionir.planner.solve import solve
 from pionir.planner.usage import wave_usage
 from pionir.services.archive import scenario_from_archive
 from pionir.services.clock import now
-from pionir.services.runs import RunStatus, claim
+from pionir.services.heartbeat import Heartbeat, beat_interval
+from pionir.services.runs import RunStatus, claim, owned_by, staleness_limit
 
 BATCH = 5_000
 # Progress is written at most this often: enough for a live view, little load on the DB.
@@ -34,16 +40,32 @@ PROGRESS_EVERY = 0.5
 JOB_NICENESS = 10
 
 
-def run_in_process(database_url: str, run_id: int, workers: int = 2) -> None:
-    """Entry point of the child process."""
+def run_in_process(
+    database_url: str, run_id: int, workers: int, claimant: str, parent_pid: int
+) -> None:
+    """Entry point of the child process, started by the worker `claimant` (`parent_pid`)."""
+    _exit_with_parent(parent_pid)
     # A plan run is batch work: at a lower CPU priority it takes what page requests leave,
     # so the web stays responsive on a small server while the solver uses the rest.
     os.nice(JOB_NICENESS)
     engine = make_engine(database_url)
     try:
-        execute_run(engine, run_id, workers=workers)
+        execute_run(engine, run_id, workers=workers, claimant=claimant)
     finally:
         engine.dispose()
+
+
+def _exit_with_parent(parent_pid: int) -> None:  # pragma: no cover - runs in the child
+    """End this process when the worker that started it is gone (SIGKILL, a crash):
+    nobody would stop it or hear its result. The pid is passed in rather than read here,
+    so a worker that died before this line is noticed too."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def plan_here(engine: Engine, run_id: int, worker: str, workers: int = 2) -> PlanRun:
@@ -53,15 +75,18 @@ def plan_here(engine: Engine, run_id: int, worker: str, workers: int = 2) -> Pla
     with sessions() as db:
         if not claim(db, run_id, worker):
             raise RuntimeError(f"run {run_id} is not queued")
-    execute_run(engine, run_id, workers=workers)
+    # Beat like a worker does, or another worker would take this long run for a dead one.
+    with Heartbeat(engine, run_id, worker, beat_interval(staleness_limit())):
+        execute_run(engine, run_id, workers=workers, claimant=worker)
     with sessions() as db:
         run = db.get(PlanRun, run_id)
         assert run is not None
         return run
 
 
-def execute_run(engine: Engine, run_id: int, workers: int = 2) -> None:
-    """Plan one claimed run and store its outcome; any failure is recorded, not raised."""
+def execute_run(engine: Engine, run_id: int, workers: int = 2, *, claimant: str) -> None:
+    """Plan one run claimed by `claimant` and store its outcome; any failure is recorded,
+    not raised. Stops early, writing nothing, once the run is no longer the claimant's."""
     sessions = session_factory(engine)
     try:
         with sessions() as db:
@@ -70,27 +95,31 @@ def execute_run(engine: Engine, run_id: int, workers: int = 2) -> None:
             version = db.get(ScenarioVersion, run.version_id)
             assert version is not None
             archive, time_limit, seed = version.archive, run.time_limit, run.seed
-        _set(engine, run_id, phase="prepare")
+        if not _set(engine, run_id, claimant, phase="prepare"):
+            return
         instance = prepare(scenario_from_archive(archive))
-        reporter = _ProgressWriter(engine, run_id)
-        _set(engine, run_id, phase="solve")
+        reporter = _ProgressWriter(engine, run_id, claimant)
+        if not _set(engine, run_id, claimant, phase="solve"):
+            return
         options = SolverOptions(
             time_limit=time_limit, seed=seed, workers=workers, progress=reporter
         )
         result = solve(instance, options)
         if result.plan is None:
-            _finish_without_plan(engine, run_id, result.conflicts, result.conflicts_en)
+            _finish_without_plan(engine, run_id, claimant, result.conflicts, result.conflicts_en)
             return
-        _set(engine, run_id, phase="explain")
+        if not _set(engine, run_id, claimant, phase="explain"):
+            return
         explanations, binding = explain(instance, result.plan)
         report = RunReport(
             instance, result, explanations, binding, wave_usage(instance, result.plan)
         )
-        _store(sessions(), run_id, report)
+        store_result(sessions(), run_id, claimant, report)
     except Exception as error:  # the run's record must say what happened, whatever it was
-        _set(
+        _finish(
             engine,
             run_id,
+            claimant,
             status=RunStatus.FAILED.value,
             finished_at=now(),
             message=f"Perencanaan gagal: {type(error).__name__}: {error}",
@@ -99,9 +128,10 @@ def execute_run(engine: Engine, run_id: int, workers: int = 2) -> None:
 
 
 class _ProgressWriter:
-    def __init__(self, engine: Engine, run_id: int) -> None:
+    def __init__(self, engine: Engine, run_id: int, claimant: str) -> None:
         self.engine = engine
         self.run_id = run_id
+        self.claimant = claimant
         self.last = 0.0
 
     def __call__(self, progress: SolveProgress) -> None:
@@ -113,6 +143,7 @@ class _ProgressWriter:
         _set(
             self.engine,
             self.run_id,
+            self.claimant,
             progress_seconds=progress.seconds,
             objective=progress.objective,
             bound=progress.bound,
@@ -120,18 +151,38 @@ class _ProgressWriter:
         )
 
 
-def _set(engine: Engine, run_id: int, **values: Any) -> None:
+def _set(engine: Engine, run_id: int, claimant: str, **values: Any) -> bool:
+    """Write progress to the claimant's running run; False when it is no longer its."""
     with engine.begin() as connection:
-        connection.execute(update(PlanRun).where(PlanRun.id == run_id).values(**values))
+        written = connection.execute(
+            update(PlanRun).where(owned_by(run_id, claimant)).values(**values)
+        )
+    return bool(written.rowcount == 1)
+
+
+def _finish(engine: Engine, run_id: int, claimant: str, **values: Any) -> bool:
+    """Write a final status, unless a cancel was asked: the worker then ends it cancelled."""
+    with engine.begin() as connection:
+        written = connection.execute(
+            update(PlanRun)
+            .where(owned_by(run_id, claimant), PlanRun.cancel_requested.is_not(True))
+            .values(**values)
+        )
+    return bool(written.rowcount == 1)
 
 
 def _finish_without_plan(
-    engine: Engine, run_id: int, conflicts: tuple[str, ...], conflicts_en: tuple[str, ...]
+    engine: Engine,
+    run_id: int,
+    claimant: str,
+    conflicts: tuple[str, ...],
+    conflicts_en: tuple[str, ...],
 ) -> None:
     infeasible = bool(conflicts)
-    _set(
+    _finish(
         engine,
         run_id,
+        claimant,
         status=(RunStatus.INFEASIBLE if infeasible else RunStatus.FAILED).value,
         finished_at=now(),
         phase="done",
@@ -224,18 +275,25 @@ def capacity_tables(instance: PlanningInstance, report: RunReport) -> dict[str, 
     }
 
 
-def _store(db: Session, run_id: int, report: RunReport) -> None:
+def store_result(db: Session, run_id: int, claimant: str, report: RunReport) -> bool:
+    """Store a plan's placements and summary with status 'succeeded', in one transaction;
+    False, storing nothing, when the run is no longer the claimant's to finish.
+
+    The status change comes first and is conditional (still running, still the
+    claimant's, no cancel asked): on PostgreSQL it locks the row, and a cancel or a reaper
+    that comes at the same moment waits and then finds the run finished; on SQLite it
+    takes the database's write lock, which does the same. Only if it matched are the
+    placements written, so a cancelled or taken-over run never gets any.
+    """
     summary = summary_dict(report) | capacity_tables(report.instance, report)
     # Web runs plan against the clock; the record says so (the CLI can also use a work limit).
     summary["timing"] = {"limit": "wall", "solve_seconds": round(report.result.solve_seconds, 2)}
     rows = placement_rows(run_id, report)
     result = report.result
     with db, db.begin():
-        for start in range(0, len(rows), BATCH):
-            db.execute(insert(PlacementRow), rows[start : start + BATCH])
-        db.execute(
+        finished = db.execute(
             update(PlanRun)
-            .where(PlanRun.id == run_id)
+            .where(owned_by(run_id, claimant), PlanRun.cancel_requested.is_not(True))
             .values(
                 status=RunStatus.SUCCEEDED.value,
                 finished_at=now(),
@@ -249,4 +307,9 @@ def _store(db: Session, run_id: int, report: RunReport) -> None:
                 message_en="",
             )
         )
+        if finished.rowcount != 1:  # type: ignore[attr-defined]
+            return False  # the transaction ends having changed nothing
+        for start in range(0, len(rows), BATCH):
+            db.execute(insert(PlacementRow), rows[start : start + BATCH])
         refresh_statistics(db, "placements")
+    return True

@@ -1,18 +1,28 @@
-"""Plan runs as jobs: request, cancel, approve, list; the worker claims and finishes them."""
+"""Plan runs as jobs: request, cancel, approve, list; the worker claims and finishes them.
+
+A running run belongs to the worker named in `worker` ("host:pid"), which refreshes its
+`heartbeat_at` every few seconds. A run whose heartbeat is older than the staleness limit,
+or whose worker's process is gone from this host, lost its worker: any worker reaps it
+(marks it failed, or cancelled if a cancel was asked), and a cancel ends it at once.
+"""
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
+from pionir.config import load_settings
 from pionir.db.tables import PlanRun
 from pionir.scenario.errors import ScenarioIssue
 from pionir.services import audit
 from pionir.services.actor import Actor, require_overview, require_planner
-from pionir.services.clock import now
+from pionir.services.clock import aware, now
 from pionir.services.errors import Conflict, InputRefused, NotFound
 from pionir.services.scenarios import get_version
 
@@ -112,8 +122,11 @@ def latest_finished_run(db: Session, actor: Actor) -> PlanRun | None:
     )
 
 
-def cancel_run(db: Session, actor: Actor, run_id: int) -> PlanRun:
-    """A queued run is cancelled at once; a running one is stopped by its worker."""
+def cancel_run(
+    db: Session, actor: Actor, run_id: int, *, stale_after: float | None = None
+) -> PlanRun:
+    """A queued run is cancelled at once; a running one is stopped by its worker, or
+    ended at once when its worker is gone (nobody else would ever act on the request)."""
     require_planner(actor)
     run = get_run(db, actor, run_id)
     before = {"status": run.status, "cancel_requested": run.cancel_requested}
@@ -122,13 +135,21 @@ def cancel_run(db: Session, actor: Actor, run_id: int) -> PlanRun:
         run.finished_at = now()
         run.message = "Dibatalkan sebelum dimulai."
         run.message_en = "Cancelled before it started."
+    elif run.status == RunStatus.RUNNING.value and worker_vanished(run, stale_after):
+        if not _end_vanished(db, run, cancelled=True):
+            return cancel_run(db, actor, run_id, stale_after=stale_after)  # it moved on
     elif run.status == RunStatus.RUNNING.value:
-        run.cancel_requested = True
-    else:
-        raise Conflict(
-            "Proses ini sudah selesai dan tidak dapat dibatalkan.",
-            "This run has finished and cannot be cancelled.",
+        # Conditional, so that a run its worker finished meanwhile is not marked.
+        asked = db.execute(
+            update(PlanRun)
+            .where(PlanRun.id == run_id, PlanRun.status == RunStatus.RUNNING.value)
+            .values(cancel_requested=True)
         )
+        db.refresh(run)
+        if asked.rowcount != 1:  # type: ignore[attr-defined]
+            raise _finished()
+    else:
+        raise _finished()
     audit.record(
         db,
         actor,
@@ -139,6 +160,13 @@ def cancel_run(db: Session, actor: Actor, run_id: int) -> PlanRun:
         after={"status": run.status, "cancel_requested": run.cancel_requested},
     )
     return run
+
+
+def _finished() -> Conflict:
+    return Conflict(
+        "Proses ini sudah selesai dan tidak dapat dibatalkan.",
+        "This run has finished and cannot be cancelled.",
+    )
 
 
 def approve_run(db: Session, actor: Actor, run_id: int) -> PlanRun:
@@ -188,10 +216,122 @@ def claim_next(db: Session, worker: str) -> int | None:
 
 def claim(db: Session, run_id: int, worker: str) -> bool:
     """Mark a queued run as this worker's; False when another worker took it first."""
+    moment = now()
     claimed = db.execute(
         update(PlanRun)
         .where(PlanRun.id == run_id, PlanRun.status == RunStatus.QUEUED.value)
-        .values(status=RunStatus.RUNNING.value, started_at=now(), worker=worker, phase="start")
+        .values(
+            status=RunStatus.RUNNING.value,
+            started_at=moment,
+            heartbeat_at=moment,
+            worker=worker,
+            phase="start",
+        )
     )
     db.commit()
     return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def owned_by(run_id: int, worker: str) -> ColumnElement[bool]:
+    """The rows a worker may still write to: its run, still running under its name.
+
+    Every write by a worker or its child carries this condition, so that a run that was
+    reaped, cancelled at once or taken over is never changed by its former worker.
+    """
+    return and_(
+        PlanRun.id == run_id,
+        PlanRun.status == RunStatus.RUNNING.value,
+        PlanRun.worker == worker,
+    )
+
+
+def heartbeat(db: Session, run_id: int, worker: str) -> bool:
+    """Tell other workers this run's worker is alive; False when the run is no longer its."""
+    beat = db.execute(update(PlanRun).where(owned_by(run_id, worker)).values(heartbeat_at=now()))
+    db.commit()
+    return bool(beat.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def staleness_limit() -> float:
+    """Seconds without a heartbeat after which a running run has lost its worker."""
+    return load_settings().worker_stale_seconds
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive, if not ours
+    return True
+
+
+def worker_vanished(run: PlanRun, stale_after: float | None = None) -> bool:
+    """Whether a running run's worker is gone: its heartbeat is stale (any host), or it
+    ran on this host and its process no longer exists (a faster answer)."""
+    limit = staleness_limit() if stale_after is None else stale_after
+    # Runs claimed before heartbeats existed count from their start.
+    last = run.heartbeat_at or run.started_at
+    if last is None or aware(last) < now() - timedelta(seconds=limit):
+        return True
+    host, _, pid = (run.worker or "").partition(":")
+    return host == socket.gethostname() and pid.isdigit() and not pid_alive(int(pid))
+
+
+def reap_vanished(db: Session, stale_after: float | None = None) -> list[int]:
+    """End every running run whose worker is gone, on whatever host; the ids ended.
+
+    They are failed rather than queued again: a worker that vanished mid-run may have
+    been killed by that very run (the kernel's out-of-memory killer picks the biggest
+    process), and a requeued run would then take down every worker in turn. The planner
+    sees why it stopped and starts it again when that makes sense.
+    """
+    ended = []
+    running = db.scalars(
+        select(PlanRun)
+        .where(PlanRun.status == RunStatus.RUNNING.value)
+        .execution_options(populate_existing=True)
+    ).all()
+    for run in running:
+        if worker_vanished(run, stale_after) and _end_vanished(db, run, run.cancel_requested):
+            ended.append(run.id)
+    db.commit()
+    return ended
+
+
+def _end_vanished(db: Session, run: PlanRun, cancelled: bool) -> bool:
+    """Fail (or cancel) a run whose worker is gone, unless it moved on since it was read.
+
+    The UPDATE matches only the heartbeat that was seen: if the worker beat meanwhile,
+    or another worker reaped the run first, it changes nothing and says so.
+    """
+    seen: datetime | None = run.heartbeat_at
+    if cancelled:
+        message = (
+            "Dibatalkan; pekerjanya sudah tidak berjalan.",
+            "Cancelled; its worker had stopped.",
+        )
+    else:
+        message = (
+            "Pekerja berhenti saat proses berjalan; silakan jalankan ulang.",
+            "The worker stopped while the run was going; please run it again.",
+        )
+    ended = db.execute(
+        update(PlanRun)
+        .where(
+            PlanRun.id == run.id,
+            PlanRun.status == RunStatus.RUNNING.value,
+            PlanRun.worker.is_(None) if run.worker is None else PlanRun.worker == run.worker,
+            PlanRun.heartbeat_at.is_(None) if seen is None else PlanRun.heartbeat_at == seen,
+        )
+        .values(
+            status=(RunStatus.CANCELLED if cancelled else RunStatus.FAILED).value,
+            finished_at=now(),
+            phase="done",
+            message=message[0],
+            message_en=message[1],
+        )
+    )
+    db.refresh(run)
+    return bool(ended.rowcount == 1)  # type: ignore[attr-defined]
