@@ -24,7 +24,7 @@ from datetime import date
 from itertools import starmap
 from typing import Any, Final
 
-from pionir.scenario.errors import ScenarioIssue
+from pionir.scenario.errors import IssueList, Rule, ScenarioIssue
 from pionir.scenario.model import Month, Policy, Scenario
 from pionir.scenario.tables import (
     MAX_CELL_CHARS,
@@ -108,10 +108,21 @@ class RawTable:
 
 @dataclass(frozen=True, slots=True)
 class Validation:
-    """The outcome: the scenario when nothing is wrong, else only the issues."""
+    """The outcome: the scenario when nothing is wrong, else only the issues.
+
+    `issues` are those kept in full, `omitted` counts by rule the ones past them.
+    """
 
     issues: tuple[ScenarioIssue, ...]
     scenario: Scenario | None
+    omitted: Mapping[Rule, int] = field(default_factory=dict)
+
+    @property
+    def issue_list(self) -> IssueList:
+        """The issues, kept and counted, to add a reader's own to."""
+        found = IssueList(self.issues)
+        found.omitted.update(self.omitted)
+        return found
 
 
 @dataclass(slots=True)
@@ -130,7 +141,8 @@ class _Issues:
     """Collects issues; each names file, row, column and says what is wrong twice."""
 
     def __init__(self) -> None:
-        self.found: list[ScenarioIssue] = []
+        # Bounded: a million duplicate rows are counted, not each kept.
+        self.found = IssueList()
 
     def add(self, file: str, row: int, column: str, message: str, message_en: str) -> None:
         self.found.append(ScenarioIssue(file, row, column, message, message_en))
@@ -174,7 +186,7 @@ def validate_tables(
     scenario = None
     if not issues.found and all(spec.name in checked for spec in TABLES):
         scenario = _build_scenario(checked, policy)
-    return Validation(tuple(issues.found), scenario)
+    return Validation(tuple(issues.found), scenario, dict(issues.found.omitted))
 
 
 def _header_is_complete(spec: TableSpec, raw: RawTable, issues: _Issues) -> bool:
