@@ -185,9 +185,11 @@ def readable_member(member: zipfile.ZipInfo, file: str) -> None:
 
 
 def member_chunks(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str, room: int
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str, room: int, limit: int
 ) -> Iterator[bytes]:
     """The member's unpacked bytes in chunks; refused once they pass `room` or prove damaged.
+
+    `room` is what is left of `limit`, the figure the refusal names.
 
     `zipfile` stops at the size the header declares and then checks the CRC,
     so a header that understates the size shows up as a bad CRC, named here.
@@ -199,7 +201,7 @@ def member_chunks(
             while chunk := stream.read(CHUNK):
                 unpacked += len(chunk)
                 if unpacked > room:
-                    raise _too_large(file, member.filename, room)
+                    raise _too_large(file, member.filename, limit)
                 yield chunk
     except _DAMAGED_MEMBER as error:
         raise refused(
@@ -262,8 +264,10 @@ def check_workbook_package(archive: zipfile.ZipFile, file: str) -> None:
     for member in members(archive):
         is_xml = PurePosixPath(member.filename).suffix.lower() in (".xml", ".rels", ".vml")
         counts = _XmlCounts()
-        room = min(XLSX_PACKAGE.member_bytes, XLSX_PACKAGE.total_bytes - total)
-        for chunk in member_chunks(archive, member, file, room):
+        total_limit = XLSX_PACKAGE.total_bytes
+        room = min(XLSX_PACKAGE.member_bytes, total_limit - total)
+        limit = XLSX_PACKAGE.member_bytes if room == XLSX_PACKAGE.member_bytes else total_limit
+        for chunk in member_chunks(archive, member, file, room, limit):
             total += len(chunk)
             if is_xml:
                 _count_xml(counts, chunk, file, member.filename)

@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.writer.excel import ExcelWriter
 
@@ -348,6 +349,10 @@ def _column_text(
                 issues.append(_numeric_nip(label, numbers[position], name, value))
                 damaged.add(position)
     texts = [value if type(value) is str else _cell_text(value, kind) for value in cells]
+    if "_x" in "".join(texts):
+        # Excel writes a character XML cannot hold (NUL, other controls) as _xHHHH_;
+        # openpyxl leaves it so. Unescaped, the validator refuses it by row and column.
+        texts = [unescape(text) if "_x" in text else text for text in texts]
     if max(map(len, texts), default=0) > MAX_CELL_CHARS:
         for position, text in enumerate(texts):
             if len(text) > MAX_CELL_CHARS:

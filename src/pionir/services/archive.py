@@ -57,7 +57,11 @@ def _unpack(data: bytes, filename: str, target: Path) -> None:
             destination.parent.mkdir(parents=True, exist_ok=True)
             with destination.open("wb") as out:
                 for chunk in member_chunks(
-                    archive, member, filename, min(room, CSV_ARCHIVE.member_bytes)
+                    archive,
+                    member,
+                    filename,
+                    min(room, CSV_ARCHIVE.member_bytes),
+                    CSV_ARCHIVE.total_bytes,
                 ):
                     room -= len(chunk)
                     out.write(chunk)
