@@ -170,7 +170,7 @@ def test_a_workbook_of_a_gigabyte_of_whitespace_is_refused_before_openpyxl(
 ) -> None:
     def whitespace() -> Iterable[bytes]:
         yield b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        yield b"<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>"
+        yield b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
         spaces = b" " * MB
         for _ in range(1024):
             yield spaces
@@ -218,8 +218,10 @@ def test_a_sheet_whose_last_row_is_far_down_is_refused_naming_sheet_and_row(
     workbook = _workbook(tmp_path)
     with zipfile.ZipFile(io.BytesIO(workbook)) as source:
         sheet = source.read("xl/worksheets/sheet2.xml")
-    far = sheet.replace(b"</sheetData>", b'<row r="900000"><c r="A900000" t="inlineStr">'
-                        b"<is><t>x</t></is></c></row></sheetData>")
+    far = sheet.replace(
+        b"</sheetData>",
+        b'<row r="900000"><c r="A900000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+    )
     issues, elapsed, _ = _refusal(_replaced(workbook, "xl/worksheets/sheet2.xml", [far]), "j.xlsx")
     issue = issues[0]
     assert issue.file.startswith("j.xlsx [") and issue.row == MAX_TABLE_ROWS + 1

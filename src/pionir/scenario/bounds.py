@@ -342,4 +342,3 @@ def _long_run(file: str, part: str) -> ScenarioRefused:
         "text without a break (whitespace or a pasted blob); no cell holds more than 10,000 "
         "characters. Open it in Excel, delete that content and save it again.",
     )
-

@@ -274,9 +274,9 @@ def _records(path: Path, file: str, progress: Progress | None) -> list[list[str]
                         f"This row holds {len(record):,} values; at most {MAX_ROW_CELLS:,} are "
                         "supported.",
                     )
-                if progress is not None and expected >= PROGRESS_EVERY:
-                    if len(records) % PROGRESS_EVERY == 0:
-                        progress(f"read {file}", len(records), expected)
+                told = progress is not None and expected >= PROGRESS_EVERY
+                if told and progress is not None and len(records) % PROGRESS_EVERY == 0:
+                    progress(f"read {file}", len(records), expected)
         except csv.Error as error:
             # The header is line 1, so line n holds row n - 1 (multi-line cells aside).
             raise _unreadable(

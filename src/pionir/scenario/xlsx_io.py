@@ -127,7 +127,9 @@ def _read_sheets(
             tables[spec.name] = table
     policy_sheet = sheets.get(POLICY_SHEET)
     raw_policy = (
-        [] if policy_sheet is None else list(_sheet_rows(workbook[policy_sheet], sheet_label(book, POLICY_SHEET)))
+        []
+        if policy_sheet is None
+        else list(_sheet_rows(workbook[policy_sheet], sheet_label(book, POLICY_SHEET)))
     )
     return tables, raw_policy, issues
 

@@ -16,6 +16,7 @@ only when the body may be larger than the anonymous limit; never per chunk.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Final
 
 from anyio import to_thread
@@ -67,9 +68,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit, anonymous = ANONYMOUS_BODY_BYTES, True
-        if declared is None or declared > ANONYMOUS_BODY_BYTES:
-            if await _has_session(scope):
-                limit, anonymous = _settings(scope).max_upload_bytes, False
+        may_be_large = declared is None or declared > ANONYMOUS_BODY_BYTES
+        if may_be_large and await _has_session(scope):
+            limit, anonymous = _settings(scope).max_upload_bytes, False
         if declared is not None and declared > limit:
             await _too_large(scope, limit, anonymous)(scope, receive, send)
             return
@@ -101,10 +102,8 @@ class BodyLimit:
                 started = True
             await send(message)
 
-        try:
+        with suppress(_BodyTooLarge):
             await self.app(scope, counting_receive, guarded_send)
-        except _BodyTooLarge:
-            pass
         # FastAPI turns an error while parsing a form into a 400; either way the answer is 413.
         if exceeded and not started:
             await _too_large(scope, limit, anonymous)(scope, receive, send)
