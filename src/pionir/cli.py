@@ -357,4 +357,11 @@ register(app)
 
 
 def main() -> None:
-    app()
+    from pionir.config import SettingRefused
+
+    try:
+        app()
+    except SettingRefused as refused:
+        # A mistyped environment variable is the operator's to fix: a sentence, no traceback.
+        typer.echo(str(refused), err=True)
+        raise SystemExit(2) from None

@@ -1,7 +1,8 @@
 """Where the application keeps its data, read from the environment with working defaults.
 
 `PIONIR_DATABASE_URL` selects the database (a SQLite file under `PIONIR_DATA_DIR` when
-unset, so nothing needs installing); `PIONIR_DATA_DIR` defaults to `./var`.
+unset, so nothing needs installing); `PIONIR_DATA_DIR` defaults to `./var`;
+`PIONIR_MAX_UPLOAD_MB` bounds an upload (64 MB when unset).
 `PIONIR_WORKER_STALE_SECONDS` is how long a running plan run may go without a heartbeat
 from its worker before any other worker fails it (45 s by default).
 """
@@ -29,6 +30,13 @@ class Settings:
     reset_code_hours: float = 24.0
     # A run whose worker sent no heartbeat for this long lost its worker (see services/runs.py).
     worker_stale_seconds: float = 45.0
+    # The largest request body a logged-in user may send (an upload with its form):
+    # the workbook of the demo at scale 10 (167,129 employees) is 21 MB.
+    max_upload_bytes: int = 64 * 1024 * 1024
+
+
+class SettingRefused(ValueError):
+    """An environment variable holds a value the application cannot use."""
 
 
 def load_settings() -> Settings:
@@ -40,6 +48,7 @@ def load_settings() -> Settings:
         data_dir=data_dir,
         secure_cookies=os.environ.get("PIONIR_SECURE_COOKIES", "") == "1",
         worker_stale_seconds=_seconds("PIONIR_WORKER_STALE_SECONDS", 45.0),
+        max_upload_bytes=_megabytes("PIONIR_MAX_UPLOAD_MB", 64) * 1024 * 1024,
     )
 
 
@@ -54,8 +63,21 @@ def _seconds(name: str, default: float, most: float = 60.0) -> float:
     except ValueError:
         value = 0.0
     if not 0 < value <= most:
-        raise ValueError(
+        raise SettingRefused(
             f"{name}={text!r}: harus antara 0 dan {most:.0f} detik"
             f" / must be between 0 and {most:.0f} seconds"
         )
     return value
+
+
+def _megabytes(name: str, default: int) -> int:
+    """Whole megabytes from the environment, at least 1, or a sentence saying what is wrong."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise SettingRefused(
+            f"{name}={text!r}: harus bilangan bulat megabita, paling sedikit 1"
+            f" / must be a whole number of megabytes, at least 1"
+        )
+    return int(text)

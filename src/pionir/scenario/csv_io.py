@@ -8,17 +8,17 @@ every problem at once. Writing is deterministic: same scenario, same bytes.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 import tomllib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
-from pionir.scenario.errors import ScenarioIssue, ScenarioRefused
+from pionir.scenario.bounds import CHUNK, MAX_ROW_CELLS, MAX_TABLE_CELLS, MAX_TABLE_ROWS
+from pionir.scenario.errors import IssueList, ScenarioIssue, ScenarioRefused
 from pionir.scenario.model import Policy, Scenario
 from pionir.scenario.policy_io import parse_policy, policy_to_toml
 from pionir.scenario.tables import (
@@ -39,9 +39,15 @@ from pionir.scenario.validate import (
 
 POLICY_FILE: Final = "policy.toml"
 ISSUE_COLUMNS: Final = ("file", "row", "column", "message", "message_en")
+# One record (a row, with the line breaks inside its quoted cells) may hold at
+# most this many characters: a row of the widest table with every cell at
+# MAX_CELL_CHARS is 220,000, and a pasted blob of a few megabytes is still named
+# by its row and column. Reading stops there, so a file of one endless line
+# costs some tens of megabytes, not its size.
+MAX_RECORD_CHARS: Final = 16 * 1024 * 1024
 # Python's csv module refuses fields over 128 KiB with a bare csv.Error; reading
-# with a higher limit lets an oversized cell be named by row and column instead.
-_READ_FIELD_LIMIT: Final = 2**31 - 1
+# with the record's limit lets an oversized cell be named by row and column instead.
+_READ_FIELD_LIMIT: Final = MAX_RECORD_CHARS
 _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _RESAVE_ID: Final = "Simpan ulang sebagai UTF-8 (di Excel: 'CSV UTF-8 (Comma delimited)')."
 _RESAVE_EN: Final = "Save it again as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')."
@@ -62,7 +68,7 @@ def _unreadable(file: str, row: int, message: str, message_en: str) -> _Unreadab
 def read_scenario_folder(folder: Path, *, progress: Progress | None = None) -> Scenario:
     """The scenario in `folder`; raises ScenarioRefused listing every problem."""
     with paused_gc():
-        issues: list[ScenarioIssue] = []
+        issues = IssueList()
         tables: dict[str, RawTable] = {}
         for spec in TABLES:
             table, table_issues = read_csv_table(folder / spec.file_name, spec, progress)
@@ -72,7 +78,7 @@ def read_scenario_folder(folder: Path, *, progress: Progress | None = None) -> S
         policy, policy_issues = read_policy_file(folder / POLICY_FILE)
         issues += policy_issues
         validation = validate_tables(tables, policy, progress=progress)
-    issues += validation.issues
+    issues += validation.issue_list
     if issues or validation.scenario is None:
         raise ScenarioRefused(issues)
     return validation.scenario
@@ -80,7 +86,7 @@ def read_scenario_folder(folder: Path, *, progress: Progress | None = None) -> S
 
 def read_csv_table(
     path: Path, spec: TableSpec, progress: Progress | None = None
-) -> tuple[RawTable | None, list[ScenarioIssue]]:
+) -> tuple[RawTable | None, IssueList]:
     """The cells of one CSV file by column, or None and the reason it cannot be read.
 
     Row 1 is the first row after the header; blank rows are skipped but
@@ -88,11 +94,11 @@ def read_csv_table(
     """
     file = spec.file_name
     try:
-        records = _records(_read_text(path, file), file, progress)
+        records = _records(path, file, progress)
         header_index, header = _header(records, file)
     except _Unreadable as unreadable:
-        return None, [unreadable.issue]
-    issues: list[ScenarioIssue] = []
+        return None, IssueList([unreadable.issue])
+    issues = IssueList()
     rows = _data_rows(file, header, records[header_index + 1 :], issues)
     return _columns(file, header, rows, spec.id_column, issues), issues
 
@@ -155,16 +161,121 @@ def _field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _records(text: str, file: str, progress: Progress | None) -> list[list[str]]:
-    """All records of the file, read in chunks so that progress can be told."""
-    expected = text.count("\n")
-    records: list[list[str]] = []
-    with _field_limit(_READ_FIELD_LIMIT):
-        reader = csv.reader(io.StringIO(text, newline=""))
+def _check_utf8(path: Path, file: str) -> int:
+    """Refuse a file that is not UTF-8, a chunk at a time; the number of its line breaks.
+
+    Only when a byte does not decode is the file read whole, to name its line.
+    """
+    _check_is_file(path, file)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    breaks = 0
+    with path.open("rb") as handle:
+        chunk = handle.read(CHUNK)
+        if chunk.startswith(_UTF16_BOMS):
+            raise _unreadable(
+                file,
+                0,
+                f"File disimpan sebagai UTF-16 ('Unicode Text'), bukan UTF-8. {_RESAVE_ID}",
+                f"The file is saved as UTF-16 ('Unicode Text'), not UTF-8. {_RESAVE_EN}",
+            )
         try:
-            while chunk := list(islice(reader, PROGRESS_EVERY)):
-                records += chunk
-                if progress is not None and expected >= PROGRESS_EVERY:
+            while chunk:
+                breaks += chunk.count(b"\n")
+                decoder.decode(chunk)
+                chunk = handle.read(CHUNK)
+            decoder.decode(b"", final=True)
+            return breaks
+        except UnicodeDecodeError:
+            pass
+    _read_text(path, file)  # raises, naming the line of the first bad byte
+    return breaks
+
+
+def _check_is_file(path: Path, file: str) -> None:
+    """A folder or a missing or unreadable file is refused with a sentence."""
+    if path.is_dir():
+        raise _unreadable(
+            file,
+            0,
+            f"'{file}' adalah folder, bukan file.",
+            f"'{file}' is a folder, not a file.",
+        )
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise _unreadable(
+            file, 0, f"File '{file}' tidak ditemukan.", f"The file '{file}' is missing."
+        ) from None
+    except OSError as error:
+        raise _unreadable(
+            file,
+            0,
+            f"File '{file}' tidak dapat dibaca ({error.strerror}).",
+            f"The file '{file}' cannot be read ({error.strerror}).",
+        ) from None
+
+
+class _BoundedLines:
+    """The file's lines for csv.reader, refusing a record that passes MAX_RECORD_CHARS.
+
+    csv.reader asks for lines until a record is complete; the reader of the
+    records sets `in_record` back to 0 after each one.
+    """
+
+    def __init__(self, handle: TextIO, file: str) -> None:
+        self.handle = handle
+        self.file = file
+        self.in_record = 0
+        self.line = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        text = self.handle.readline(MAX_RECORD_CHARS + 1)
+        if not text:
+            raise StopIteration
+        self.line += 1
+        self.in_record += len(text)
+        if self.in_record > MAX_RECORD_CHARS:
+            raise _unreadable(
+                self.file,
+                max(self.line - 1, 0),
+                f"Baris berkas {self.line} membuat satu baris data lebih dari "
+                f"{MAX_RECORD_CHARS:,} karakter (mungkin ada tanda kutip yang tidak ditutup, "
+                "atau isinya bukan tabel).",
+                f"Line {self.line} of the file takes one row past {MAX_RECORD_CHARS:,} "
+                "characters (perhaps a quote is never closed, or the content is not a table).",
+            )
+        return text
+
+
+def _records(path: Path, file: str, progress: Progress | None) -> list[list[str]]:
+    """All records of the file, streamed; refused past the row, cell or record limits."""
+    expected = _check_utf8(path, file)
+    records: list[list[str]] = []
+    cells = 0
+    with _field_limit(_READ_FIELD_LIMIT), path.open(encoding="utf-8-sig", newline="") as handle:
+        lines = _BoundedLines(handle, file)
+        reader = csv.reader(lines)
+        try:
+            for record in reader:
+                lines.in_record = 0
+                records.append(record)
+                cells += len(record)
+                if len(records) > MAX_TABLE_ROWS or cells > MAX_TABLE_CELLS:
+                    raise _too_big_file(file, len(records) - 1, len(records) > MAX_TABLE_ROWS)
+                if len(record) > MAX_ROW_CELLS:
+                    raise _unreadable(
+                        file,
+                        len(records) - 1,
+                        f"Baris ini berisi {len(record):,} nilai; paling banyak "
+                        f"{MAX_ROW_CELLS:,} yang didukung.",
+                        f"This row holds {len(record):,} values; at most {MAX_ROW_CELLS:,} are "
+                        "supported.",
+                    )
+                told = progress is not None and expected >= PROGRESS_EVERY
+                if told and progress is not None and len(records) % PROGRESS_EVERY == 0:
                     progress(f"read {file}", len(records), expected)
         except csv.Error as error:
             # The header is line 1, so line n holds row n - 1 (multi-line cells aside).
@@ -177,6 +288,27 @@ def _records(text: str, file: str, progress: Progress | None) -> list[list[str]]
                 f"({error}).",
             ) from None
     return records
+
+
+def _too_big_file(file: str, row: int, rows: bool) -> _Unreadable:
+    if rows:
+        message = f"File ini melewati {MAX_TABLE_ROWS:,} baris, batas yang didukung."
+        message_en = f"The file goes past {MAX_TABLE_ROWS:,} rows, the supported limit."
+    else:
+        message = (
+            f"Sampai baris {row:,}, file ini sudah berisi lebih dari {MAX_TABLE_CELLS:,} nilai, "
+            "batas yang didukung."
+        )
+        message_en = (
+            f"By row {row:,} the file holds more than {MAX_TABLE_CELLS:,} values, the supported "
+            "limit."
+        )
+    return _unreadable(
+        file,
+        row,
+        f"{message} Hapus baris kosong di bagian bawah, atau bagi skenarionya.",
+        f"{message_en} Delete the empty rows at the end, or split the scenario.",
+    )
 
 
 def _header(records: list[list[str]], file: str) -> tuple[int, tuple[str, ...]]:
@@ -207,7 +339,7 @@ def _is_blank(record: Sequence[str]) -> bool:
 
 
 def _data_rows(
-    file: str, header: tuple[str, ...], records: list[list[str]], issues: list[ScenarioIssue]
+    file: str, header: tuple[str, ...], records: list[list[str]], issues: IssueList
 ) -> tuple[list[int], list[list[str]], set[int]]:
     """Row numbers, rows without the blank ones, and the positions of damaged (ragged) rows.
 
@@ -237,7 +369,7 @@ def _data_rows(
 
 
 def _odd_row(
-    file: str, number: int, width: int, record: list[str], issues: list[ScenarioIssue]
+    file: str, number: int, width: int, record: list[str], issues: IssueList
 ) -> tuple[list[str], bool]:
     """The row cut or padded to the header's width, and whether it is damaged."""
     if len(record) > width and _is_blank(record[width:]):
@@ -267,7 +399,7 @@ def _columns(
     header: tuple[str, ...],
     rows: tuple[list[int], list[list[str]], set[int]],
     id_column: str,
-    issues: list[ScenarioIssue],
+    issues: IssueList,
 ) -> RawTable:
     """The rows turned into columns; a row with an oversized cell is damaged too."""
     numbers, records, damaged = rows

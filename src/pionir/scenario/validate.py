@@ -16,6 +16,7 @@ most columns hold few distinct values (grades, levels, dates), which keeps
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from datetime import date
 from itertools import starmap
 from typing import Any, Final
 
-from pionir.scenario.errors import ScenarioIssue
+from pionir.scenario.errors import IssueList, Rule, ScenarioIssue
 from pionir.scenario.model import Month, Policy, Scenario
 from pionir.scenario.tables import (
     MAX_CELL_CHARS,
@@ -108,10 +109,21 @@ class RawTable:
 
 @dataclass(frozen=True, slots=True)
 class Validation:
-    """The outcome: the scenario when nothing is wrong, else only the issues."""
+    """The outcome: the scenario when nothing is wrong, else only the issues.
+
+    `issues` are those kept in full, `omitted` counts by rule the ones past them.
+    """
 
     issues: tuple[ScenarioIssue, ...]
     scenario: Scenario | None
+    omitted: Mapping[Rule, int] = field(default_factory=dict)
+
+    @property
+    def issue_list(self) -> IssueList:
+        """The issues, kept and counted, to add a reader's own to."""
+        found = IssueList(self.issues)
+        found.omitted.update(self.omitted)
+        return found
 
 
 @dataclass(slots=True)
@@ -130,7 +142,8 @@ class _Issues:
     """Collects issues; each names file, row, column and says what is wrong twice."""
 
     def __init__(self) -> None:
-        self.found: list[ScenarioIssue] = []
+        # Bounded: a million duplicate rows are counted, not each kept.
+        self.found = IssueList()
 
     def add(self, file: str, row: int, column: str, message: str, message_en: str) -> None:
         self.found.append(ScenarioIssue(file, row, column, message, message_en))
@@ -174,7 +187,7 @@ def validate_tables(
     scenario = None
     if not issues.found and all(spec.name in checked for spec in TABLES):
         scenario = _build_scenario(checked, policy)
-    return Validation(tuple(issues.found), scenario)
+    return Validation(tuple(issues.found), scenario, dict(issues.found.omitted))
 
 
 def _header_is_complete(spec: TableSpec, raw: RawTable, issues: _Issues) -> bool:
@@ -234,12 +247,12 @@ def _parse_column(raw: RawTable, column: Column, issues: _Issues) -> list[Any]:
     Each distinct text is parsed once; the issues are then named row by row.
     """
     cells = raw.columns[column.name]
-    if column.kind is Kind.TEXT:
-        return [text.strip() for text in cells]  # names and titles: any text is valid
-    parse = column.parse
-    parsed: dict[str, Any] = {}
-    errors: dict[str, CellError] = {}
-    for text in set(cells):
+    errors: dict[str, CellError] = _control_characters(cells)
+    if column.kind is Kind.TEXT and not errors:
+        return [text.strip() for text in cells]  # names and titles: any other text is valid
+    parse = column.parse if column.kind is not Kind.TEXT else str.strip
+    parsed: dict[str, Any] = dict.fromkeys(errors, BAD)
+    for text in set(cells) - errors.keys():
         try:
             parsed[text] = parse(text.strip())
         except CellError as error:
@@ -251,6 +264,46 @@ def _parse_column(raw: RawTable, column: Column, issues: _Issues) -> list[Any]:
             if failure is not None:
                 issues.add(raw.file, row, column.name, failure.message, failure.message_en)
     return list(map(parsed.__getitem__, cells))
+
+
+# C0 controls (NUL, tab, line breaks and the rest), DEL and C1 controls. No
+# column holds them legitimately: every text column is a name, title or code on
+# one line, and a NUL in a name breaks every export of the plans made from it.
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_NAMES: Final = {
+    "\x00": "NUL",
+    "\t": "tab",
+    "\n": "line feed (LF)",
+    "\r": "carriage return (CR)",
+}
+
+
+def _control_characters(cells: Sequence[str]) -> dict[str, CellError]:
+    """The distinct cells holding a control character, each with the sentence that says so.
+
+    One search over the column joined finds most columns clean at C speed.
+    """
+    if not _CONTROL.search("".join(cells)):
+        return {}
+    errors: dict[str, CellError] = {}
+    for text in set(cells):
+        found = _CONTROL.search(text)
+        if found is None:
+            continue
+        character = found.group()
+        # The message must not carry the character on to the page, the log or an export.
+        shown = quoted(_CONTROL.sub("\ufffd", text))
+        name = _CONTROL_NAMES.get(character, "")
+        code = f"U+{ord(character):04X}" + (f", {name}" if name else "")
+        errors[text] = CellError(
+            f"Sel berisi karakter kendali ({code}) di posisi {found.start() + 1}, diawali "
+            f"{shown}; karakter seperti ini tidak boleh ada di data. Hapus karakter "
+            "itu (biasanya tersalin dari sistem lain) lalu unggah kembali.",
+            f"The cell holds a control character ({code}) at position {found.start() + 1}, "
+            f"starting {shown}; such characters may not be in the data. Delete it "
+            "(it usually comes along when copying from another system) and re-upload.",
+        )
+    return errors
 
 
 def _register_ids(table: _CheckedTable, damaged: list[tuple[int, str]], issues: _Issues) -> None:

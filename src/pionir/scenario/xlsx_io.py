@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,10 +24,17 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.writer.excel import ExcelWriter
 
-from pionir.scenario.errors import ScenarioIssue, ScenarioRefused
+from pionir.scenario.bounds import (
+    MAX_TABLE_CELLS,
+    MAX_TABLE_ROWS,
+    check_workbook_package,
+    open_archive,
+)
+from pionir.scenario.errors import IssueList, ScenarioIssue, ScenarioRefused
 from pionir.scenario.model import Policy, Scenario
 from pionir.scenario.policy_io import parse_policy, policy_items, toml_value
 from pionir.scenario.tables import (
@@ -93,7 +101,8 @@ def read_scenario_workbook(path: Path, *, progress: Progress | None = None) -> S
             workbook.close()
         policy, policy_issues = _policy_from_rows(raw_policy, sheet_label(book, POLICY_SHEET))
         validation = validate_tables(tables, policy, progress=progress)
-    issues += policy_issues + list(validation.issues)
+    issues += policy_issues
+    issues += validation.issue_list
     if issues or validation.scenario is None:
         raise ScenarioRefused(issues)
     return validation.scenario
@@ -101,9 +110,9 @@ def read_scenario_workbook(path: Path, *, progress: Progress | None = None) -> S
 
 def _read_sheets(
     workbook: Any, book: str, progress: Progress | None
-) -> tuple[dict[str, RawTable], list[tuple[Any, ...]], list[ScenarioIssue]]:
+) -> tuple[dict[str, RawTable], list[tuple[Any, ...]], IssueList]:
     """The nine table sheets, the rows of the policy sheet, and the problems found."""
-    issues: list[ScenarioIssue] = []
+    issues = IssueList()
     tables: dict[str, RawTable] = {}
     sheets = {normalise_header(name): name for name in workbook.sheetnames}
     for spec in TABLES:
@@ -117,7 +126,11 @@ def _read_sheets(
         if table is not None:
             tables[spec.name] = table
     policy_sheet = sheets.get(POLICY_SHEET)
-    raw_policy = [] if policy_sheet is None else list(_sheet_rows(workbook[policy_sheet]))
+    raw_policy = (
+        []
+        if policy_sheet is None
+        else list(_sheet_rows(workbook[policy_sheet], sheet_label(book, POLICY_SHEET)))
+    )
     return tables, raw_policy, issues
 
 
@@ -153,6 +166,11 @@ def _open_workbook(path: Path) -> Any:
             f"'{book}' bukan workbook Excel .xlsx.",
             f"'{book}' is not an Excel .xlsx workbook.",
         )
+    # The package is unpacked once, counting, before openpyxl sees it: openpyxl
+    # trusts the sizes, loads the shared strings whole and builds a row in full.
+    damaged = partial(_damaged, book)
+    with path.open("rb") as handle, open_archive(handle, book, damaged) as archive:
+        check_workbook_package(archive, book)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except _DAMAGED_WORKBOOK as error:
@@ -179,9 +197,49 @@ def _missing_sheet(label: str, name: str) -> ScenarioIssue:
     )
 
 
-def _sheet_rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
-    rows: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
-    return rows
+def _sheet_rows(sheet: Any, label: str) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows, each as long as its last cell; refused past the row or cell limit.
+
+    The dimension the sheet declares is dropped first: a sheet claiming
+    A1:XFD1048576 would otherwise pad each row to 16,384 cells (and one that
+    understates it would silently lose rows).
+    """
+    sheet.reset_dimensions()
+    cells = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        cells += len(values)
+        if number > MAX_TABLE_ROWS or cells > MAX_TABLE_CELLS:
+            raise _too_big_sheet(label, number, number > MAX_TABLE_ROWS)
+        yield values
+
+
+def _too_big_sheet(label: str, row: int, rows: bool) -> ScenarioRefused:
+    if rows:
+        limit_id = limit_en = f"{MAX_TABLE_ROWS:,}"
+        message = f"Lembar ini mencapai baris {row:,}; paling banyak {limit_id} baris didukung."
+        message_en = f"The sheet reaches row {row:,}; at most {limit_en} rows are supported."
+    else:
+        message = (
+            f"Sampai baris {row:,}, lembar ini sudah berisi lebih dari {MAX_TABLE_CELLS:,} sel, "
+            "batas yang didukung."
+        )
+        message_en = (
+            f"By row {row:,} the sheet holds more than {MAX_TABLE_CELLS:,} cells, the supported "
+            "limit."
+        )
+    return ScenarioRefused(
+        [
+            ScenarioIssue(
+                label,
+                row,
+                "",
+                f"{message} Hapus baris dan kolom kosong di bawah dan di kanan data "
+                "(pilih, klik kanan, Delete), atau bagi skenarionya.",
+                f"{message_en} Delete the empty rows and columns below and right of the data "
+                "(select, right-click, Delete), or split the scenario.",
+            )
+        ]
+    )
 
 
 def _is_blank(values: Sequence[Any]) -> bool:
@@ -190,10 +248,11 @@ def _is_blank(values: Sequence[Any]) -> bool:
 
 def _read_table_sheet(
     sheet: Any, spec: TableSpec, label: str, progress: Progress | None
-) -> tuple[RawTable | None, list[ScenarioIssue]]:
+) -> tuple[RawTable | None, IssueList]:
     """The sheet's cells as text by column; row 1 is the row under the header row."""
-    issues: list[ScenarioIssue] = []
-    rows = _sheet_rows(sheet)
+    issues = IssueList()
+    total = sheet.max_row or 0  # as declared, only to tell progress
+    rows = _sheet_rows(sheet, label)
     header_index, header = _header(rows)
     if not header:
         issues.append(
@@ -206,7 +265,7 @@ def _read_table_sheet(
             )
         )
         return None, issues
-    tell = _progress_teller(progress, f"read {label}", sheet.max_row or 0)
+    tell = _progress_teller(progress, f"read {label}", total)
     numbers, records, damaged = _data_rows(label, rows, header_index, len(header), issues, tell)
     by_column = list(zip(*records, strict=True)) or [()] * len(header)
     kinds = {column.name: column.kind for column in spec.columns}
@@ -254,7 +313,7 @@ def _data_rows(
     rows: Iterator[tuple[Any, ...]],
     header_index: int,
     width: int,
-    issues: list[ScenarioIssue],
+    issues: IssueList,
     tell: Callable[[int], None] | None,
 ) -> tuple[list[int], list[tuple[Any, ...]], set[int]]:
     """Non-blank rows cut to the header's width, their numbers, and the damaged positions."""
@@ -283,7 +342,7 @@ def _column_text(
     cells: Sequence[Any],
     numbers: list[int],
     damaged: set[int],
-    issues: list[ScenarioIssue],
+    issues: IssueList,
 ) -> list[str]:
     """The column's cells as text; a NIP stored as a number or an oversized cell damages its row."""
     if kind is Kind.NIP:
@@ -292,6 +351,10 @@ def _column_text(
                 issues.append(_numeric_nip(label, numbers[position], name, value))
                 damaged.add(position)
     texts = [value if type(value) is str else _cell_text(value, kind) for value in cells]
+    if "_x" in "".join(texts):
+        # Excel writes a character XML cannot hold (NUL, other controls) as _xHHHH_;
+        # openpyxl leaves it so. Unescaped, the validator refuses it by row and column.
+        texts = [unescape(text) if "_x" in text else text for text in texts]
     if max(map(len, texts), default=0) > MAX_CELL_CHARS:
         for position, text in enumerate(texts):
             if len(text) > MAX_CELL_CHARS:
@@ -305,7 +368,7 @@ def _check_unnamed(
     cells: Sequence[Any],
     numbers: list[int],
     damaged: set[int],
-    issues: list[ScenarioIssue],
+    issues: IssueList,
 ) -> None:
     """Values in a column without a header are refused: their meaning is unknown."""
     for position, value in enumerate(cells):

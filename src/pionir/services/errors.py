@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from pionir.scenario.errors import ScenarioIssue
+from pionir.scenario.errors import IssueSummary, Rule, ScenarioIssue, summarise
 
 
 class ServiceError(Exception):
@@ -49,10 +49,25 @@ class Conflict(ServiceError):
 
 
 class InputRefused(ServiceError):
-    """Input failed validation; `issues` lists every problem with its place."""
+    """Input failed validation; `issues` lists the problems with their place.
+
+    `omitted` counts by rule the problems past those kept (see `IssueList`).
+    """
 
     status = 422
 
-    def __init__(self, message: str, message_en: str, issues: Sequence[ScenarioIssue]) -> None:
+    def __init__(
+        self,
+        message: str,
+        message_en: str,
+        issues: Sequence[ScenarioIssue],
+        omitted: Mapping[Rule, int] | None = None,
+    ) -> None:
         super().__init__(message, message_en)
         self.issues = list(issues)
+        self.omitted = dict(omitted or {})
+
+    @property
+    def summary(self) -> IssueSummary:
+        """What to show: the first problems one by one, the rest counted by rule."""
+        return summarise(self.issues, self.omitted)

@@ -47,9 +47,10 @@ def import_scenario(
         scenario = scenario_from_upload(data, filename)
     except ScenarioRefused as refused:
         raise InputRefused(
-            f"Skenario '{filename}' ditolak: {len(refused.issues)} masalah. Tidak ada yang disimpan.",
-            f"Scenario '{filename}' refused: {len(refused.issues)} problems. Nothing was saved.",
+            f"Skenario '{filename}' ditolak: {refused.total:,} masalah. Tidak ada yang disimpan.",
+            f"Scenario '{filename}' refused: {refused.total:,} problems. Nothing was saved.",
             refused.issues,
+            refused.omitted,
         ) from None
     if scenario_id is None:
         version = new_scenario(db, actor, scenario, name=name, source_name=filename, note=note)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,8 +14,10 @@ from sqlalchemy import Engine
 from pionir.config import Settings, load_settings
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
+from pionir.scenario.errors import IssueSummary, summarise
 from pionir.services.errors import InputRefused, ServiceError
 from pionir.web import api_docs
+from pionir.web.body_limit import BodyLimit
 from pionir.web.deps import NotLoggedIn, optional_viewer
 from pionir.web.headers import SecurityHeaders
 from pionir.web.i18n import language_of, pick
@@ -48,6 +51,8 @@ def create_app(
         app.include_router(router)
     app.include_router(api_docs.router)
     _install_error_handlers(app)
+    app.add_middleware(BodyLimit)  # before anything reads a body
+    # Outermost, so that every answer, a 413 from BodyLimit too, carries the headers.
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -55,6 +60,33 @@ def create_app(
 def worker_app() -> FastAPI:
     """The app for each of several server processes: `pionir serve` migrated already."""
     return create_app(migrate=False)
+
+
+def issues_json(summary: IssueSummary) -> dict[str, Any]:
+    """The first problems one by one, then the rest counted by rule, and how many in all."""
+    return {
+        "issues": [
+            {
+                "file": i.file,
+                "row": i.row,
+                "column": i.column,
+                "message": i.message,
+                "message_en": i.message_en,
+            }
+            for i in summary.shown
+        ],
+        "issues_total": summary.total,
+        "more_issues": [
+            {
+                "file": more.rule.file,
+                "column": more.rule.column,
+                "message": more.rule.message,
+                "message_en": more.rule.message_en,
+                "count": more.count,
+            }
+            for more in summary.more
+        ],
+    }
 
 
 def _is_api(request: Request) -> bool:
@@ -73,22 +105,13 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceError)
     async def refused(request: Request, error: ServiceError) -> Response:
-        issues = error.issues if isinstance(error, InputRefused) else []
+        summary = error.summary if isinstance(error, InputRefused) else summarise([])
         if _is_api(request):
             return JSONResponse(
                 {
                     "error": error.message,
                     "error_en": error.message_en,
-                    "issues": [
-                        {
-                            "file": i.file,
-                            "row": i.row,
-                            "column": i.column,
-                            "message": i.message,
-                            "message_en": i.message_en,
-                        }
-                        for i in issues
-                    ],
+                    **issues_json(summary),
                 },
                 status_code=error.status,
             )
@@ -102,7 +125,8 @@ def _install_error_handlers(app: FastAPI) -> None:
                 "error.html",
                 status_code=error.status,
                 message=pick(lang, error.message, error.message_en),
-                issues=issues,
+                issues=summary.shown,
+                summary=summary,
             )
         finally:
             db.close()

@@ -27,8 +27,6 @@ from pionir.web.timestamps import UtcDateTime
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Uploads beyond this are refused before reading: the scale-10 demo workbook is ~25 MB.
-MAX_UPLOAD = 200 * 1024 * 1024
 
 
 @cache
@@ -40,9 +38,12 @@ def template_workbook() -> bytes:
         return path.read_bytes()
 
 
-async def _read_upload(upload: UploadFile) -> bytes:
-    data = await upload.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
+async def _read_upload(upload: UploadFile, limit: int) -> bytes:
+    """The upload's bytes. The request body was bounded before it was read (web.body_limit);
+    this guards the file itself should the route ever be reached another way."""
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        size = f"{limit // (1024 * 1024):,} MB"
         raise InputRefused(
             "File terlalu besar.",
             "The file is too large.",
@@ -51,8 +52,8 @@ async def _read_upload(upload: UploadFile) -> bytes:
                     upload.filename or "",
                     0,
                     "",
-                    "File melebihi 200 MB.",
-                    "The file exceeds 200 MB.",
+                    f"File melebihi {size}.",
+                    f"The file exceeds {size}.",
                 )
             ],
         )
@@ -60,6 +61,7 @@ async def _read_upload(upload: UploadFile) -> bytes:
 
 
 async def _import_upload(
+    request: Request,
     db: Session,
     actor: Actor,
     file: UploadFile,
@@ -69,7 +71,7 @@ async def _import_upload(
     note: str,
 ) -> ScenarioVersion:
     """Read, validate and store an upload, committed; refused uploads leave nothing behind."""
-    data = await _read_upload(file)
+    data = await _read_upload(file, request.app.state.settings.max_upload_bytes)
     try:
         # Reading a workbook takes seconds: off the event loop, so other requests go on.
         version = await run_in_threadpool(
@@ -133,6 +135,7 @@ async def import_form(
 ) -> Response:
     try:
         version = await _import_upload(
+            request,
             db,
             viewer.actor,
             file,
@@ -148,7 +151,8 @@ async def import_form(
             status_code=422,
             filename=file.filename,
             refused=refused,
-            issues=refused.issues,
+            issues=refused.summary.shown,
+            summary=refused.summary,
         )
     return RedirectResponse(f"/versions/{version.id}", status_code=303)
 
@@ -261,6 +265,7 @@ def api_scenarios(db: Db, viewer: CurrentViewer) -> list[ScenarioOut]:
     "/api/scenarios", tags=["skenario / scenarios"], status_code=201, response_model=VersionOut
 )
 async def api_import(
+    request: Request,
     db: Db,
     viewer: CurrentViewer,
     file: Annotated[UploadFile, File(description=".xlsx workbook or .zip of CSV files")],
@@ -270,7 +275,7 @@ async def api_import(
 ) -> VersionOut:
     """Import a scenario (or a new version of one); 422 lists every problem, nothing stored."""
     version = await _import_upload(
-        db, viewer.actor, file, name=name, scenario_id=scenario_id, note=note
+        request, db, viewer.actor, file, name=name, scenario_id=scenario_id, note=note
     )
     return VersionOut(**_version_out(version))
 
