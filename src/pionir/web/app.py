@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from pionir.config import Settings, load_settings
-from pionir.db.engine import make_engine, session_factory
+from pionir.db.engine import WEB_LOCK_WAIT, make_engine, session_factory
 from pionir.db.migrate import upgrade
-from pionir.services.errors import InputRefused, ServiceError
+from pionir.scenario.errors import ScenarioIssue
+from pionir.services.errors import InputRefused, NotFound, ServiceError
 from pionir.web.deps import NotLoggedIn, optional_viewer
 from pionir.web.i18n import language_of, pick
+from pionir.web.incidents import IncidentMiddleware
+from pionir.web.params import refuse_control_characters
 from pionir.web.render import render
 from pionir.web.routes import ROUTERS
+from pionir.web.validation import described
 
 STATIC = Path(__file__).parent / "static"
 
@@ -27,13 +32,15 @@ def create_app(
 ) -> FastAPI:
     """The application on the configured database, migrated to the newest schema."""
     settings = settings or load_settings()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, lock_wait=WEB_LOCK_WAIT)
     if migrate:
         upgrade(engine)
     app = FastAPI(
         title="Pionir",
         summary="Perencanaan pemindahan ASN ke IKN / Staged relocation of civil servants to IKN",
         version="0.1.0",
+        # Every route's path, query and body text is checked for control characters.
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -42,6 +49,9 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     _install_error_handlers(app)
+    # A locked database (503) or a crash (500 with an incident reference) that no
+    # handler above took; see web.incidents for why this is a middleware.
+    app.add_middleware(IncidentMiddleware)
     return app
 
 
@@ -66,51 +76,67 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceError)
     async def refused(request: Request, error: ServiceError) -> Response:
-        issues = error.issues if isinstance(error, InputRefused) else []
-        if _is_api(request):
-            return JSONResponse(
-                {
-                    "error": error.message,
-                    "error_en": error.message_en,
-                    "issues": [
-                        {
-                            "file": i.file,
-                            "row": i.row,
-                            "column": i.column,
-                            "message": i.message,
-                            "message_en": i.message_en,
-                        }
-                        for i in issues
-                    ],
-                },
-                status_code=error.status,
-            )
-        db = request.app.state.sessions()
-        try:
-            viewer = optional_viewer(request, db)
-            lang = language_of(request.cookies.get("pionir_lang"))
-            return render(
-                request,
-                viewer,
-                "error.html",
-                status_code=error.status,
-                message=pick(lang, error.message, error.message_en),
-                issues=issues,
-            )
-        finally:
-            db.close()
+        # The page looks up the viewer: off the event loop, in case the database waits.
+        return await run_in_threadpool(_refusal, request, error)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
-        problems = [
-            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
-            for e in error.errors()
-        ]
+        errors = list(error.errors())
+        if errors and all(e.get("loc", ("",))[0] == "path" for e in errors):
+            # An id that cannot exist (0, 2^64, "abc") is as unknown as one that could.
+            return await run_in_threadpool(_refusal, request, NotFound())
+        problems = [described(e) for e in errors]
+        message = "Permintaan tidak lengkap atau isinya salah."
+        message_en = "The request is incomplete or has wrong values."
+        if _is_api(request):
+            return JSONResponse(
+                {
+                    "error": message,
+                    "error_en": message_en,
+                    "problems": [
+                        {"where": p.where, "message": p.message, "message_en": p.message_en}
+                        for p in problems
+                    ],
+                },
+                status_code=422,
+            )
+        issues = [ScenarioIssue("", 0, p.field, p.message, p.message_en) for p in problems]
+        refusal = InputRefused(message, message_en, issues)
+        return await run_in_threadpool(_refusal, request, refusal)
+
+
+def _refusal(request: Request, error: ServiceError) -> Response:
+    """A refusal as JSON under /api/, else as the error page with its list of problems."""
+    issues = error.issues if isinstance(error, InputRefused) else []
+    if _is_api(request):
         return JSONResponse(
             {
-                "error": "Permintaan tidak lengkap atau isinya salah.",
-                "error_en": "The request is incomplete or has wrong values.",
-                "problems": problems,
+                "error": error.message,
+                "error_en": error.message_en,
+                "issues": [
+                    {
+                        "file": i.file,
+                        "row": i.row,
+                        "column": i.column,
+                        "message": i.message,
+                        "message_en": i.message_en,
+                    }
+                    for i in issues
+                ],
             },
-            status_code=422,
+            status_code=error.status,
         )
+    db = request.app.state.sessions()
+    try:
+        viewer = optional_viewer(request, db)
+        lang = language_of(request.cookies.get("pionir_lang"))
+        return render(
+            request,
+            viewer,
+            "error.html",
+            status_code=error.status,
+            message=pick(lang, error.message, error.message_en),
+            issues=issues,
+        )
+    finally:
+        db.close()
