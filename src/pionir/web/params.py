@@ -1,8 +1,8 @@
 """Parameters checked at the edge, before a route or the database sees them.
 
 Every id, page number and seed a request carries is bounded here, so an integer past
-2^63 (which SQLite and PostgreSQL cannot hold) or a zero id is refused with a message
-instead of crashing the query. An id in the path that cannot exist answers 404, like an
+what the id columns hold (2^31 − 1 in PostgreSQL, 2^63 − 1 in SQLite) or a zero id is
+refused with a message instead of crashing the query. An id in the path that cannot exist answers 404, like an
 id that does not exist (see `web.app`); a bad query or form value answers 422.
 
 Text is checked once for the whole application by `refuse_control_characters`, an
@@ -22,15 +22,16 @@ from pydantic import BeforeValidator, Field
 from pionir.scenario.errors import ScenarioIssue
 from pionir.services.errors import InputRefused
 
-# The largest value of a 64-bit signed integer: SQLite's INTEGER and PostgreSQL's BIGINT.
-MAX_ID: Final = 2**63 - 1
+# The id columns are INTEGER: 32 bits in PostgreSQL, which refuses a larger parameter
+# (SQLite's 64 bits hold more, but no id past this can exist on either).
+MAX_ID: Final = 2**31 - 1
 # 50 lines a page: a million pages is 50 million lines, past any plan; the offset it
 # makes stays far inside a 64-bit integer.
 MAX_PAGE: Final = 1_000_000
 # HiGHS takes its random seed as a 32-bit int, and plan_runs.seed is an INTEGER column.
 MAX_SEED: Final = 2**31 - 1
 
-ID_DESCRIPTION: Final = "1 … 2^63 − 1"
+ID_DESCRIPTION: Final = f"1 … {MAX_ID}"
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description=ID_DESCRIPTION)]
 """An id in the path (`/runs/{run_id}`): out of range answers 404, as an unknown id."""
