@@ -167,6 +167,14 @@ def test_nul_in_a_json_body_is_refused_before_anything_is_stored(
         assert db.scalar(select(User).where(User.username == "baru")) is None
 
 
+def test_a_csrf_token_with_odd_characters_is_refused_not_a_crash(client: TestClient) -> None:
+    log_in(client, USERNAMES["planner"])
+    # A header is latin-1 on the wire; "é" reaches the app as non-ASCII text.
+    response = client.post("/api/runs/1/cancel", headers={"X-CSRF-Token": "é".encode("latin-1")})
+    assert response.status_code == 403
+    assert response.json()["error_en"].startswith("The form has expired")
+
+
 def _locked_app(url: str, tmp_path: Path) -> TestClient:
     engine = make_engine(url, lock_wait=0.2)
     settings = Settings(database_url=url, data_dir=tmp_path)
