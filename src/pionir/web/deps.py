@@ -92,7 +92,9 @@ async def current_viewer(
         raise NotLoggedIn()
     if request.method in UNSAFE:
         sent = await _csrf_token_sent(request)
-        if not sent or not secrets.compare_digest(sent, viewer.session.csrf_token):
+        # As bytes: compare_digest raises on text with non-ASCII, which a header may hold.
+        expected = viewer.session.csrf_token.encode()
+        if not sent or not secrets.compare_digest(sent.encode(errors="replace"), expected):
             raise CsrfRefused()
     return viewer
 

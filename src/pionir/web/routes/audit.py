@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from pionir.services import audit
 from pionir.web.deps import CurrentViewer, Db
+from pionir.web.params import Page
 from pionir.web.render import render
 from pionir.web.timestamps import UtcDateTime
 
@@ -22,7 +23,7 @@ def audit_page(
     db: Db,
     viewer: CurrentViewer,
     action: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
 ) -> Response:
     found = audit.list_events(db, viewer.actor, action=action or None, page=page)
     pages = max(1, -(-found.total // found.per_page))
@@ -45,7 +46,7 @@ def api_audit(
     db: Db,
     viewer: CurrentViewer,
     action: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
 ) -> list[AuditOut]:
     """Audit events, newest first, 50 a page."""
     found = audit.list_events(db, viewer.actor, action=action or None, page=page)

@@ -37,6 +37,7 @@ from pionir.web.editing_forms import (
     pairwise_field,
     raw_matrix,
 )
+from pionir.web.params import RecordId
 from pionir.web.render import render
 from pionir.web.routes import editing_api
 
@@ -62,13 +63,15 @@ def _base_on_old(sent: object) -> bool:
 
 
 @router.get("/versions/{version_id}/policy", include_in_schema=False)
-def policy_page(request: Request, version_id: int, db: Db, viewer: CurrentViewer) -> Response:
+def policy_page(request: Request, version_id: RecordId, db: Db, viewer: CurrentViewer) -> Response:
     version, policy = editing.version_policy(db, viewer.actor, version_id)
     return _policy_page(request, db, viewer, version, PolicyForm.from_policy(policy))
 
 
 @router.post("/versions/{version_id}/policy", include_in_schema=False)
-async def policy_save(request: Request, version_id: int, db: Db, viewer: CurrentViewer) -> Response:
+async def policy_save(
+    request: Request, version_id: RecordId, db: Db, viewer: CurrentViewer
+) -> Response:
     sent = await request.form()
     form = PolicyForm.from_form(sent)
     try:
@@ -167,14 +170,16 @@ async def ahp_preview(request: Request, viewer: CurrentViewer) -> Response:
 
 
 @router.get("/versions/{version_id}/capacity", include_in_schema=False)
-def capacity_page(request: Request, version_id: int, db: Db, viewer: CurrentViewer) -> Response:
+def capacity_page(
+    request: Request, version_id: RecordId, db: Db, viewer: CurrentViewer
+) -> Response:
     version, scenario = editing.version_capacity(db, viewer.actor, version_id)
     return _capacity_page(request, db, viewer, version, CapacityForm.from_scenario(scenario))
 
 
 @router.post("/versions/{version_id}/capacity", include_in_schema=False)
 async def capacity_save(
-    request: Request, version_id: int, db: Db, viewer: CurrentViewer
+    request: Request, version_id: RecordId, db: Db, viewer: CurrentViewer
 ) -> Response:
     sent = await request.form()
     form = CapacityForm.from_form(sent)
@@ -231,7 +236,9 @@ def _capacity_page(
 
 
 @router.get("/versions/{version_id}/capacity/rows/{table}", include_in_schema=False)
-def capacity_row(request: Request, version_id: int, table: str, viewer: CurrentViewer) -> Response:
+def capacity_row(
+    request: Request, version_id: RecordId, table: str, viewer: CurrentViewer
+) -> Response:
     """One more empty row for a capacity table (the form's "add a row" button)."""
     require_planner(viewer.actor)
     if table not in CAPACITY_TABLES:

@@ -21,6 +21,7 @@ from pionir.services.editing import Edited
 from pionir.services.editing_checks import TableRows
 from pionir.services.errors import InputRefused
 from pionir.web.deps import CurrentViewer, Db
+from pionir.web.params import RecordId
 
 TAG: Final = "penyuntingan skenario / scenario editing"
 router = APIRouter(prefix="/api", tags=[TAG])
@@ -95,7 +96,7 @@ POLICY_EXAMPLE: Final = policy_to_mapping(Policy())
     response_model=dict[str, Any],
     responses={200: {"content": {"application/json": {"example": POLICY_EXAMPLE}}}},
 )
-def api_policy(version_id: int, db: Db, viewer: CurrentViewer) -> dict[str, Any]:
+def api_policy(version_id: RecordId, db: Db, viewer: CurrentViewer) -> dict[str, Any]:
     """The version's policy, laid out like policy.toml (section 2 of the planning model)."""
     _, policy = editing.version_policy(db, viewer.actor, version_id)
     return policy_to_mapping(policy)
@@ -153,7 +154,7 @@ PolicyPatch = Annotated[
     responses=REFUSALS,
 )
 def api_policy_edit(
-    version_id: int,
+    version_id: RecordId,
     body: PolicyPatch,
     db: Db,
     viewer: CurrentViewer,
@@ -247,7 +248,7 @@ def _capacity_of(scenario: Scenario) -> Capacity:
     summary="Kapasitas versi / a version's capacities",
     response_model=Capacity,
 )
-def api_capacity(version_id: int, db: Db, viewer: CurrentViewer) -> Capacity:
+def api_capacity(version_id: RecordId, db: Db, viewer: CurrentViewer) -> Capacity:
     """The version's towers, buildings, facilities and waves."""
     _, scenario = editing.version_capacity(db, viewer.actor, version_id)
     return _capacity_of(scenario)
@@ -269,7 +270,7 @@ def _table_rows(rows: Sequence[BaseModel]) -> TableRows:
     responses=REFUSALS,
 )
 def api_capacity_edit(
-    version_id: int,
+    version_id: RecordId,
     body: CapacityEdit,
     db: Db,
     viewer: CurrentViewer,

@@ -16,6 +16,7 @@ from fastapi.responses import Response, StreamingResponse
 from pionir.services.exports.brief import plan_brief
 from pionir.services.exports.workbook import write_plan_workbook
 from pionir.web.deps import CurrentViewer, Db, Language
+from pionir.web.params import RecordId
 
 router = APIRouter()
 
@@ -63,12 +64,12 @@ def _brief_response(run_id: int, db: Db, viewer: CurrentViewer, lang: str) -> Re
 
 
 @router.get("/runs/{run_id}/export.xlsx", include_in_schema=False)
-def workbook_download(run_id: int, db: Db, viewer: CurrentViewer, lang: Language) -> Response:
+def workbook_download(run_id: RecordId, db: Db, viewer: CurrentViewer, lang: Language) -> Response:
     return _workbook_response(run_id, db, viewer, lang)
 
 
 @router.get("/runs/{run_id}/brief.pdf", include_in_schema=False)
-def brief_download(run_id: int, db: Db, viewer: CurrentViewer, lang: Language) -> Response:
+def brief_download(run_id: RecordId, db: Db, viewer: CurrentViewer, lang: Language) -> Response:
     return _brief_response(run_id, db, viewer, lang)
 
 
@@ -78,7 +79,7 @@ def brief_download(run_id: int, db: Db, viewer: CurrentViewer, lang: Language) -
     response_class=StreamingResponse,
     responses={200: {"content": {XLSX: {}}, "description": "Workbook / buku kerja"}},
 )
-def api_workbook(run_id: int, db: Db, viewer: CurrentViewer, lang: Language) -> Response:
+def api_workbook(run_id: RecordId, db: Db, viewer: CurrentViewer, lang: Language) -> Response:
     """The plan as a workbook: one row per employee in your scope, then per wave, per
     agency, towers, buildings and the key figures. Headers in both languages."""
     return _workbook_response(run_id, db, viewer, lang)
@@ -90,6 +91,6 @@ def api_workbook(run_id: int, db: Db, viewer: CurrentViewer, lang: Language) -> 
     response_class=Response,
     responses={200: {"content": {PDF: {}}, "description": "PDF brief / ringkasan PDF"}},
 )
-def api_brief(run_id: int, db: Db, viewer: CurrentViewer, lang: Language) -> Response:
+def api_brief(run_id: RecordId, db: Db, viewer: CurrentViewer, lang: Language) -> Response:
     """A two- or three-page brief of the plan for the cabinet meeting, in your language."""
     return _brief_response(run_id, db, viewer, lang)

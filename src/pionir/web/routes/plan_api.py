@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from pionir.db.tables import PlanRun
 from pionir.services import person_views, plan_compare, plan_list, plan_views
 from pionir.services.errors import NotFound
 from pionir.web.deps import CurrentViewer, Db
+from pionir.web.params import Page, QueryRecordId, RecordId
 
 router = APIRouter(tags=["rencana / plan views"])
 
@@ -36,7 +37,7 @@ class DashboardOut(BaseModel):
 
 
 @router.get("/api/runs/{run_id}/dashboard", response_model=DashboardOut)
-def api_dashboard(run_id: int, db: Db, viewer: CurrentViewer) -> DashboardOut:
+def api_dashboard(run_id: RecordId, db: Db, viewer: CurrentViewer) -> DashboardOut:
     """A finished run's figures; an operator's per-K/L figures and funnel are their own."""
     dash = plan_views.dashboard(db, viewer.actor, run_id)
     return DashboardOut(
@@ -77,7 +78,7 @@ def plan_filter(
     building: str = "",
     q: str = "",
     outcome: plan_list.OutcomeFilter = plan_list.OutcomeFilter.MOVES,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
 ) -> plan_list.PlanFilter:
     """The plan list's query parameters, shared by its page and its API."""
     return plan_list.PlanFilter(
@@ -97,7 +98,7 @@ PlanFilterQuery = Annotated[plan_list.PlanFilter, Depends(plan_filter)]
 
 @router.get("/api/runs/{run_id}/placements", response_model=PlacementsOut)
 def api_placements(
-    run_id: int, db: Db, viewer: CurrentViewer, wanted: PlanFilterQuery
+    run_id: RecordId, db: Db, viewer: CurrentViewer, wanted: PlanFilterQuery
 ) -> PlacementsOut:
     """The plan list, 50 a page, with counts per group of the chosen view.
 
@@ -126,7 +127,7 @@ class AgencyPlanOut(BaseModel):
 
 
 @router.get("/api/runs/{run_id}/agencies/{agency_id}", response_model=AgencyPlanOut)
-def api_agency(run_id: int, agency_id: str, db: Db, viewer: CurrentViewer) -> AgencyPlanOut:
+def api_agency(run_id: RecordId, agency_id: str, db: Db, viewer: CurrentViewer) -> AgencyPlanOut:
     """One K/L's quota, movers per wave and per unit (by priority rank)."""
     found = plan_views.agency_plan(db, viewer.actor, run_id, agency_id)
     return AgencyPlanOut(
@@ -179,7 +180,9 @@ def person_out(record: person_views.PersonRecord) -> PersonOut:
 
 
 @router.get("/api/runs/{run_id}/placements/{placement_id}", response_model=PersonOut)
-def api_person(run_id: int, placement_id: int, db: Db, viewer: CurrentViewer) -> PersonOut:
+def api_person(
+    run_id: RecordId, placement_id: RecordId, db: Db, viewer: CurrentViewer
+) -> PersonOut:
     """One employee in a run, by the `placement_id` the plan list gives. Screening (merit,
     reasons) only for planners, auditors, operators, and the employee themself. Unknown
     and out of scope answer the same 404."""
@@ -193,7 +196,9 @@ class PersonLookup(BaseModel):
 
 
 @router.post("/api/runs/{run_id}/people/lookup", response_model=PersonOut)
-def api_person_lookup(run_id: int, body: PersonLookup, db: Db, viewer: CurrentViewer) -> PersonOut:
+def api_person_lookup(
+    run_id: RecordId, body: PersonLookup, db: Db, viewer: CurrentViewer
+) -> PersonOut:
     """One employee in a run by NIP; the answer's `placement_id` names them in links.
     Unknown and out of scope answer the same 404."""
     record = person_views.person_record_by_nip(db, viewer.actor, run_id, body.nip.strip())
@@ -267,7 +272,7 @@ def _run_figures(run: PlanRun) -> RunFiguresOut:
 
 @router.get("/api/compare", response_model=ComparisonOut)
 def api_compare(
-    a: int, b: int, db: Db, viewer: CurrentViewer, page: Annotated[int, Query(ge=1)] = 1
+    a: QueryRecordId, b: QueryRecordId, db: Db, viewer: CurrentViewer, page: Page = 1
 ) -> ComparisonOut:
     """Run B against run A: movers per wave and K/L, and who moves differently (paged)."""
     found = plan_compare.compare_runs(db, viewer.actor, a, b, page)

@@ -5,9 +5,7 @@ The JSON API for the same views lives in `plan_api` and is mounted on this route
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pionir.planner.ledger import BLOCKING_CODES
@@ -17,6 +15,7 @@ from pionir.services.actor import Role
 from pionir.web.charts import Bar, dashboard_charts, row_chart
 from pionir.web.deps import CurrentViewer, Db, Language
 from pionir.web.i18n import pick, translator
+from pionir.web.params import OptionalQueryRecordId, Page, RecordId
 from pionir.web.render import render
 from pionir.web.routes import plan_api
 from pionir.web.routes.plan_api import PlanFilterQuery
@@ -59,14 +58,14 @@ def dashboard_latest(request: Request, db: Db, viewer: CurrentViewer, lang: Lang
 
 @router.get("/runs/{run_id}/dashboard", include_in_schema=False)
 def dashboard_page(
-    request: Request, run_id: int, db: Db, viewer: CurrentViewer, lang: Language
+    request: Request, run_id: RecordId, db: Db, viewer: CurrentViewer, lang: Language
 ) -> Response:
     return _dashboard_page(request, db, viewer, lang, run_id)
 
 
 @router.get("/runs/{run_id}/plan", include_in_schema=False)
 def plan_page(
-    request: Request, run_id: int, db: Db, viewer: CurrentViewer, wanted: PlanFilterQuery
+    request: Request, run_id: RecordId, db: Db, viewer: CurrentViewer, wanted: PlanFilterQuery
 ) -> Response:
     found = plan_list.plan_page(db, viewer.actor, run_id, wanted)
     summary = found.run.summary or {}
@@ -92,7 +91,12 @@ def plan_page(
 
 @router.get("/runs/{run_id}/agencies/{agency_id}", include_in_schema=False)
 def agency_page(
-    request: Request, run_id: int, agency_id: str, db: Db, viewer: CurrentViewer, lang: Language
+    request: Request,
+    run_id: RecordId,
+    agency_id: str,
+    db: Db,
+    viewer: CurrentViewer,
+    lang: Language,
 ) -> Response:
     found = plan_views.agency_plan(db, viewer.actor, run_id, agency_id)
     _ = translator(lang)
@@ -111,7 +115,12 @@ def agency_page(
 
 @router.get("/runs/{run_id}/placements/{placement_id}", include_in_schema=False)
 def person_page(
-    request: Request, run_id: int, placement_id: int, db: Db, viewer: CurrentViewer, lang: Language
+    request: Request,
+    run_id: RecordId,
+    placement_id: RecordId,
+    db: Db,
+    viewer: CurrentViewer,
+    lang: Language,
 ) -> Response:
     """One person's page, named by their placement row: no NIP in the URL."""
     record = person_views.person_record(db, viewer.actor, run_id, placement_id)
@@ -132,9 +141,9 @@ def compare_page(
     request: Request,
     db: Db,
     viewer: CurrentViewer,
-    a: int | None = None,
-    b: int | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    a: OptionalQueryRecordId = None,
+    b: OptionalQueryRecordId = None,
+    page: Page = 1,
 ) -> Response:
     """Two runs side by side; without both, the form to choose them."""
     choices = plan_compare.finished_runs(db, viewer.actor)

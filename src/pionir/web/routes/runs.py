@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pionir.db.tables import PlanRun
 from pionir.services import runs, scenarios
 from pionir.web.deps import CurrentViewer, Db
+from pionir.web.params import FormSeed, OptionalQueryRecordId, RecordId, Seed
 from pionir.web.render import render
 from pionir.web.timestamps import UtcDateTime
 
@@ -19,11 +20,11 @@ router = APIRouter()
 
 @router.post("/versions/{version_id}/runs", include_in_schema=False)
 def run_form(
-    version_id: int,
+    version_id: RecordId,
     db: Db,
     viewer: CurrentViewer,
     time_limit: Annotated[float, Form()] = 30.0,
-    seed: Annotated[int, Form()] = 0,
+    seed: FormSeed = 0,
 ) -> Response:
     run = runs.request_run(db, viewer.actor, version_id, time_limit=time_limit, seed=seed)
     db.commit()
@@ -38,7 +39,7 @@ def runs_page(request: Request, db: Db, viewer: CurrentViewer) -> Response:
 
 
 @router.get("/runs/{run_id}", include_in_schema=False)
-def run_page(request: Request, run_id: int, db: Db, viewer: CurrentViewer) -> Response:
+def run_page(request: Request, run_id: RecordId, db: Db, viewer: CurrentViewer) -> Response:
     run = runs.get_run(db, viewer.actor, run_id)
     labels = scenarios.version_labels(db, viewer.actor, [run.version_id])
     return render(
@@ -52,7 +53,9 @@ def run_page(request: Request, run_id: int, db: Db, viewer: CurrentViewer) -> Re
 
 
 @router.get("/runs/{run_id}/progress", include_in_schema=False)
-def run_progress_fragment(request: Request, run_id: int, db: Db, viewer: CurrentViewer) -> Response:
+def run_progress_fragment(
+    request: Request, run_id: RecordId, db: Db, viewer: CurrentViewer
+) -> Response:
     """The progress panel alone, polled by htmx while the run is going."""
     run = runs.get_run(db, viewer.actor, run_id)
     response = render(
@@ -65,14 +68,14 @@ def run_progress_fragment(request: Request, run_id: int, db: Db, viewer: Current
 
 
 @router.post("/runs/{run_id}/cancel", include_in_schema=False)
-def cancel_form(run_id: int, db: Db, viewer: CurrentViewer) -> Response:
+def cancel_form(run_id: RecordId, db: Db, viewer: CurrentViewer) -> Response:
     runs.cancel_run(db, viewer.actor, run_id)
     db.commit()
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
 @router.post("/runs/{run_id}/approve", include_in_schema=False)
-def approve_form(run_id: int, db: Db, viewer: CurrentViewer) -> Response:
+def approve_form(run_id: RecordId, db: Db, viewer: CurrentViewer) -> Response:
     runs.approve_run(db, viewer.actor, run_id)
     db.commit()
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
@@ -83,7 +86,7 @@ def approve_form(run_id: int, db: Db, viewer: CurrentViewer) -> Response:
 
 class RunRequest(BaseModel):
     time_limit: float = 30.0
-    seed: int = 0
+    seed: Seed = 0
 
 
 class RunOut(BaseModel):
@@ -122,7 +125,9 @@ def run_out(run: PlanRun, with_summary: bool = False) -> RunOut:
     status_code=202,
     response_model=RunOut,
 )
-def api_request_run(version_id: int, body: RunRequest, db: Db, viewer: CurrentViewer) -> RunOut:
+def api_request_run(
+    version_id: RecordId, body: RunRequest, db: Db, viewer: CurrentViewer
+) -> RunOut:
     """Queue a plan run; poll GET /api/runs/{id} for its progress."""
     run = runs.request_run(db, viewer.actor, version_id, time_limit=body.time_limit, seed=body.seed)
     db.commit()
@@ -130,25 +135,27 @@ def api_request_run(version_id: int, body: RunRequest, db: Db, viewer: CurrentVi
 
 
 @router.get("/api/runs", tags=["perencanaan / plan runs"], response_model=list[RunOut])
-def api_runs(db: Db, viewer: CurrentViewer, version_id: int | None = None) -> list[RunOut]:
+def api_runs(
+    db: Db, viewer: CurrentViewer, version_id: OptionalQueryRecordId = None
+) -> list[RunOut]:
     return [run_out(r) for r in runs.list_runs(db, viewer.actor, version_id)]
 
 
 @router.get("/api/runs/{run_id}", tags=["perencanaan / plan runs"], response_model=RunOut)
-def api_run(run_id: int, db: Db, viewer: CurrentViewer) -> RunOut:
+def api_run(run_id: RecordId, db: Db, viewer: CurrentViewer) -> RunOut:
     """A run's status and progress: current objective, bound and gap; its summary when done."""
     return run_out(runs.get_run(db, viewer.actor, run_id), with_summary=True)
 
 
 @router.post("/api/runs/{run_id}/cancel", tags=["perencanaan / plan runs"], response_model=RunOut)
-def api_cancel(run_id: int, db: Db, viewer: CurrentViewer) -> RunOut:
+def api_cancel(run_id: RecordId, db: Db, viewer: CurrentViewer) -> RunOut:
     run = runs.cancel_run(db, viewer.actor, run_id)
     db.commit()
     return run_out(run)
 
 
 @router.post("/api/runs/{run_id}/approve", tags=["perencanaan / plan runs"], response_model=RunOut)
-def api_approve(run_id: int, db: Db, viewer: CurrentViewer) -> RunOut:
+def api_approve(run_id: RecordId, db: Db, viewer: CurrentViewer) -> RunOut:
     run = runs.approve_run(db, viewer.actor, run_id)
     db.commit()
     return run_out(run)

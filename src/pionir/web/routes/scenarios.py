@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
@@ -22,6 +22,7 @@ from pionir.services import editing, runs, scenarios, screening_views
 from pionir.services.actor import Actor, require_overview
 from pionir.services.errors import InputRefused
 from pionir.web.deps import CurrentViewer, Db, Language
+from pionir.web.params import OptionalFormRecordId, Page, RecordId
 from pionir.web.render import render
 from pionir.web.timestamps import UtcDateTime
 
@@ -130,7 +131,7 @@ async def import_form(
     viewer: CurrentViewer,
     file: Annotated[UploadFile, File()],
     name: Annotated[str, Form()] = "",
-    scenario_id: Annotated[str, Form()] = "",
+    scenario_id: OptionalFormRecordId = None,
     note: Annotated[str, Form()] = "",
 ) -> Response:
     try:
@@ -140,7 +141,7 @@ async def import_form(
             viewer.actor,
             file,
             name=name,
-            scenario_id=int(scenario_id) if scenario_id.strip() else None,
+            scenario_id=scenario_id,
             note=note,
         )
     except InputRefused as refused:
@@ -158,7 +159,7 @@ async def import_form(
 
 
 @router.get("/versions/{version_id}", include_in_schema=False)
-def version_page(request: Request, version_id: int, db: Db, viewer: CurrentViewer) -> Response:
+def version_page(request: Request, version_id: RecordId, db: Db, viewer: CurrentViewer) -> Response:
     version = scenarios.get_version(db, viewer.actor, version_id)
     record = scenarios.get_scenario(db, viewer.actor, version.scenario_id)
     history = runs.list_runs(db, viewer.actor, version_id)
@@ -176,7 +177,7 @@ def version_page(request: Request, version_id: int, db: Db, viewer: CurrentViewe
 
 @router.get("/versions/{version_id}/priorities", include_in_schema=False)
 def priorities_page(
-    request: Request, version_id: int, db: Db, viewer: CurrentViewer, agency: str = ""
+    request: Request, version_id: RecordId, db: Db, viewer: CurrentViewer, agency: str = ""
 ) -> Response:
     version = scenarios.get_version(db, viewer.actor, version_id)
     units = screening_views.unit_priorities(db, viewer.actor, version_id, agency or None)
@@ -199,7 +200,7 @@ def _filter(
 @router.get("/versions/{version_id}/screening", include_in_schema=False)
 def screening_page(
     request: Request,
-    version_id: int,
+    version_id: RecordId,
     db: Db,
     viewer: CurrentViewer,
     lang: Language,
@@ -208,7 +209,7 @@ def screening_page(
     eligible: str = "",
     reason: str = "",
     q: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
 ) -> Response:
     version = scenarios.get_version(db, viewer.actor, version_id)
     found = screening_views.screening_page(
@@ -270,7 +271,7 @@ async def api_import(
     viewer: CurrentViewer,
     file: Annotated[UploadFile, File(description=".xlsx workbook or .zip of CSV files")],
     name: Annotated[str, Form()] = "",
-    scenario_id: Annotated[int | None, Form()] = None,
+    scenario_id: OptionalFormRecordId = None,
     note: Annotated[str, Form()] = "",
 ) -> VersionOut:
     """Import a scenario (or a new version of one); 422 lists every problem, nothing stored."""
@@ -281,7 +282,7 @@ async def api_import(
 
 
 @router.get("/api/versions/{version_id}", tags=["skenario / scenarios"], response_model=VersionOut)
-def api_version(version_id: int, db: Db, viewer: CurrentViewer) -> VersionOut:
+def api_version(version_id: RecordId, db: Db, viewer: CurrentViewer) -> VersionOut:
     return VersionOut(**_version_out(scenarios.get_version(db, viewer.actor, version_id)))
 
 
@@ -303,7 +304,7 @@ class UnitOut(BaseModel):
     response_model=list[UnitOut],
 )
 def api_priorities(
-    version_id: int, db: Db, viewer: CurrentViewer, agency: str = ""
+    version_id: RecordId, db: Db, viewer: CurrentViewer, agency: str = ""
 ) -> list[UnitOut]:
     return [
         UnitOut.model_validate(u, from_attributes=True)
@@ -337,7 +338,7 @@ class ScreeningOut(BaseModel):
     response_model=ScreeningOut,
 )
 def api_screening(
-    version_id: int,
+    version_id: RecordId,
     db: Db,
     viewer: CurrentViewer,
     agency: str = "",
@@ -345,7 +346,7 @@ def api_screening(
     eligible: str = "",
     reason: str = "",
     q: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
 ) -> ScreeningOut:
     found = screening_views.screening_page(
         db, viewer.actor, version_id, _filter(agency, unit, eligible, reason, q, page)
