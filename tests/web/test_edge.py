@@ -18,7 +18,7 @@ from pionir.db.engine import make_engine
 from pionir.db.tables import ScenarioRecord, User
 from pionir.scenario.xlsx_io import write_scenario_workbook
 from pionir.web.app import create_app
-from tests.web.conftest import PASSWORD, USERNAMES, World, log_in, small_demo
+from tests.web.conftest import PASSWORD, USERNAMES, World, log_in, login_form_token, small_demo
 
 TOO_BIG = (2**31, 2**63, 2**64, 10**30)
 NOT_IDS = (0, -1, "abc", "1.5")
@@ -42,7 +42,7 @@ def test_an_id_that_cannot_exist_in_a_path_is_not_found(
     client: TestClient, world: World, bad: object
 ) -> None:
     log_in(client, USERNAMES["planner"])
-    for path in (f"/api/runs/{bad}", f"/api/versions/{bad}", f"/api/runs/{bad}/people/{NIP}"):
+    for path in (f"/api/runs/{bad}", f"/api/versions/{bad}", f"/api/runs/{bad}/placements/1"):
         response = client.get(path)
         assert response.status_code == 404, (path, response.text)
         # The same answer as for an id that does not exist: nothing tells them apart.
@@ -189,6 +189,7 @@ def test_a_locked_sqlite_database_answers_503_with_a_retry_hint(
     database = world.url.removeprefix("sqlite:///")
     holder = sqlite3.connect(database, isolation_level=None)
     with _locked_app(world.url, tmp_path) as client:
+        form_token = login_form_token(client)
         try:
             # In WAL mode readers go on; the log-in's write of a session must wait.
             holder.execute("BEGIN EXCLUSIVE")
@@ -197,7 +198,12 @@ def test_a_locked_sqlite_database_answers_503_with_a_retry_hint(
                     "/api/login", json={"username": USERNAMES["planner"], "password": PASSWORD}
                 )
                 page = client.post(
-                    "/login", data={"username": USERNAMES["planner"], "password": PASSWORD}
+                    "/login",
+                    data={
+                        "username": USERNAMES["planner"],
+                        "password": PASSWORD,
+                        "csrf_token": form_token,
+                    },
                 )
         finally:
             holder.execute("ROLLBACK")
@@ -275,3 +281,18 @@ def test_a_crash_answers_a_plain_500_with_an_incident_and_logs_no_path(
     assert records[0].exc_info is None
     for record in records:
         assert NIP not in record.getMessage() and "Budi" not in record.getMessage()
+
+
+def test_a_path_no_route_matches_answers_in_both_languages(client: TestClient) -> None:
+    api = client.get("/api/no-such-thing")
+    assert api.status_code == 404
+    assert api.json()["error"] == "Data tidak ditemukan."
+    assert api.json()["error_en"] == "Not found."
+    page = client.get("/no-such-page")
+    assert page.status_code == 404
+    assert "text/html" in page.headers["content-type"]
+    assert "Data tidak ditemukan." in page.text
+    wrong_method = client.delete("/api/me")
+    assert wrong_method.status_code == 405
+    assert "Allow" in wrong_method.headers
+    assert wrong_method.json()["error_en"] == "This address does not take that kind of request."

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pionir.config import Settings, load_settings
 from pionir.db.engine import WEB_LOCK_WAIT, make_engine, session_factory
@@ -117,6 +118,22 @@ def _install_error_handlers(app: FastAPI) -> None:
         # The page looks up the viewer: off the event loop, in case the database waits.
         return await run_in_threadpool(_refusal, request, error)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def no_such_page(request: Request, error: StarletteHTTPException) -> Response:
+        # A path no route matches, or a method a route does not take: the same bilingual
+        # answer as a record that does not exist, not the framework's English one.
+        if error.status_code == 405:
+            refusal: ServiceError = MethodRefused()
+        elif error.status_code == 404:
+            refusal = NotFound()
+        else:
+            refusal = ServiceError(str(error.detail), str(error.detail))
+            refusal.status = error.status_code
+        response = await run_in_threadpool(_refusal, request, refusal)
+        if error.headers:
+            response.headers.update(error.headers)
+        return response
+
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
         errors = list(error.errors())
@@ -141,6 +158,16 @@ def _install_error_handlers(app: FastAPI) -> None:
         issues = [ScenarioIssue("", 0, p.field, p.message, p.message_en) for p in problems]
         refusal = InputRefused(message, message_en, issues)
         return await run_in_threadpool(_refusal, request, refusal)
+
+
+class MethodRefused(ServiceError):
+    status = 405
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Alamat ini tidak menerima permintaan seperti itu.",
+            "This address does not take that kind of request.",
+        )
 
 
 def _refusal(request: Request, error: ServiceError) -> Response:
