@@ -20,10 +20,10 @@ import pytest
 import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.pytest.lazy import get_all_tests
 from schemathesis.python.asgi import ASGIClient
 from schemathesis.schemas import BaseSchema
+from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlalchemy import Engine
 
 from pionir.config import Settings
