@@ -171,11 +171,18 @@ def test_planner_imports_plans_and_reads_the_plan(context: BrowserContext, site:
     expect(page.locator("main table tbody tr").first).to_be_visible()
     screenshot(page, "06-plan")
 
-    # One person's page.
-    # One person's page, by their placement id: the NIP is on the page, not in the URL.
+    # Searching the plan for a NIP: the form posts it, the list's URL names it by a token.
     nip, placement_id = a_mover(page, run_id)
-    response = page.goto(f"/runs/{run_id}/placements/{placement_id}")
-    assert response is not None and response.status == 200
+    page.locator("form.filters input[name=q]").fill(nip)
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url("**/plan?*s=*")
+    assert nip not in page.url
+    expect(page.locator("#plan-lines tbody tr")).to_have_count(1)
+    expect(page.locator("#plan-lines tbody")).to_contain_text(nip)
+
+    # One person's page, by their placement id: the NIP is on the page, not in the URL.
+    page.locator("#plan-lines tbody a").first.click()
+    page.wait_for_url(f"**/runs/{run_id}/placements/{placement_id}")
     expect(page.locator("main")).to_contain_text(nip)
     assert nip not in page.url
     screenshot(page, "07-person")

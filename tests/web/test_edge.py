@@ -121,19 +121,24 @@ def test_scenario_id_that_is_not_a_number_is_refused_and_nothing_is_stored(
 def test_nul_in_a_search_is_refused_and_plain_text_still_searches(
     client: TestClient, world: World
 ) -> None:
-    log_in(client, USERNAMES["planner"])
-    path = f"/api/versions/{world.version_id}/screening"
-    assert client.get(path, params={"q": "Budi\tSantoso"}).status_code == 200
-    refused = client.get(path, params={"q": "Budi\x00"})
+    csrf = log_in(client, USERNAMES["planner"])
+    headers = {"X-CSRF-Token": csrf}
+    path = f"/api/versions/{world.version_id}/screening/search"
+    assert client.post(path, json={"q": "Budi\tSantoso"}, headers=headers).status_code == 200
+    refused = client.post(path, json={"q": "Budi\x00"}, headers=headers)
     assert refused.status_code == 422
     body = refused.json()
     assert "karakter kendali" in body["error"]
     assert "control character" in body["error_en"]
-    assert [(i["column"], i["row"]) for i in body["issues"]] == [("q", 0)]
-    page = client.get(f"/versions/{world.version_id}/screening", params={"q": "\x00"})
+    assert [i["column"] for i in body["issues"]] == ["body.q"]
+    page = client.post(
+        f"/versions/{world.version_id}/screening", data={"q": "\x00", "csrf_token": csrf}
+    )
     assert page.status_code == 422
     assert "text/html" in page.headers["content-type"]
     assert "karakter kendali" in page.text
+    # A control character in any query parameter is refused too, known or not.
+    assert client.get(f"/api/versions/{world.version_id}/screening?x=%00").status_code == 422
 
 
 def test_nul_in_a_form_name_is_refused_before_anything_is_stored(

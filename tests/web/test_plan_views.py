@@ -162,14 +162,15 @@ def test_plan_groups_count_movers_per_view(
 
 
 def test_plan_filters_narrow_the_list(client: TestClient, world: World) -> None:
-    log_in(client, USERNAMES["planner"])
+    csrf = log_in(client, USERNAMES["planner"])
     url = f"/api/runs/{world.run_id}/placements"
     mover = _movers(world)[0]
     by_wave = _get(client, url, wave=str(mover.wave_id))
     assert by_wave["total"] == sum(1 for p in _movers(world) if p.wave_id == mover.wave_id)
     assert {line["wave_id"] for line in by_wave["placements"]} == {mover.wave_id}
-    by_nip = _get(client, url, q=mover.nip)
-    assert [line["nip"] for line in by_nip["placements"]] == [mover.nip]
+    by_nip = client.post(f"{url}/search", json={"q": mover.nip}, headers={"X-CSRF-Token": csrf})
+    assert by_nip.status_code == 200, by_nip.text
+    assert [line["nip"] for line in by_nip.json()["placements"]] == [mover.nip]
     everyone = _get(client, url, outcome="all")
     assert everyone["total"] == len(world.scenario.employees)
     stays = _get(client, url, outcome="stays")

@@ -61,6 +61,21 @@ class LoginSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SearchTerm(Base):
+    """A search a user typed (a name or a NIP), named in URLs by an opaque token.
+
+    Searches go in by POST and come back as `?s=<token>`: the NIP never travels in a URL,
+    where proxies and access logs would keep it. A token is its user's alone and lapses.
+    """
+
+    __tablename__ = "search_terms"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class LoginFailure(Base):
     """One failed log-in; the throttle counts these per account and per client address."""
 

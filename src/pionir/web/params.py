@@ -45,6 +45,16 @@ OptionalQueryRecordId = Annotated[int | None, Query(ge=1, le=MAX_ID, description
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"1 … {MAX_PAGE}")]
 """A page number of a paged list."""
 
+SearchToken = Annotated[
+    str,
+    Query(
+        max_length=32,
+        pattern=r"^[A-Za-z0-9_-]*$",
+        description="Token pencarian dari POST / a search's token, from POSTing it",
+    ),
+]
+"""A search by name or NIP, named by the token POSTing it gave (services/search_terms)."""
+
 
 def _blank_is_none(value: Any) -> Any:
     # An HTML form sends an empty field as "", which means "not chosen".

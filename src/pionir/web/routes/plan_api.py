@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from pionir.db.tables import PlanRun
-from pionir.services import person_views, plan_compare, plan_list, plan_views
+from pionir.services import person_views, plan_compare, plan_list, plan_views, search_terms
 from pionir.services.errors import NotFound
 from pionir.web.deps import CurrentViewer, Db
-from pionir.web.params import Page, QueryRecordId, RecordId
+from pionir.web.params import MAX_PAGE, Page, QueryRecordId, RecordId, SearchToken
 
 router = APIRouter(tags=["rencana / plan views"])
 
@@ -70,24 +70,53 @@ class PlacementsOut(BaseModel):
     placements: list[plan_list.PlanLine]
 
 
+class PlacementSearch(BaseModel):
+    """The plan list's filters with a search by name or NIP, sent in a body: a NIP in a
+    URL would be kept by every proxy and access log on the way."""
+
+    view: plan_list.PlanView = plan_list.PlanView.WAVE
+    wave: str = ""
+    agency: str = ""
+    tower: str = ""
+    building: str = ""
+    q: Annotated[str, Field(max_length=search_terms.LONGEST)] = ""
+    outcome: plan_list.OutcomeFilter = plan_list.OutcomeFilter.MOVES
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
+
+    def plan_filter(self) -> plan_list.PlanFilter:
+        return plan_list.PlanFilter(
+            view=self.view,
+            wave_id=self.wave or None,
+            agency_id=self.agency or None,
+            tower_id=self.tower or None,
+            building_id=self.building or None,
+            search=self.q.strip() or None,
+            outcome=self.outcome,
+            page=self.page,
+        )
+
+
 def plan_filter(
+    db: Db,
+    viewer: CurrentViewer,
     view: plan_list.PlanView = plan_list.PlanView.WAVE,
     wave: str = "",
     agency: str = "",
     tower: str = "",
     building: str = "",
-    q: str = "",
+    s: SearchToken = "",
     outcome: plan_list.OutcomeFilter = plan_list.OutcomeFilter.MOVES,
     page: Page = 1,
 ) -> plan_list.PlanFilter:
-    """The plan list's query parameters, shared by its page and its API."""
+    """The plan list's query parameters, shared by its page and its API; a search by name
+    or NIP comes as the token `s` that POSTing it gave."""
     return plan_list.PlanFilter(
         view=view,
         wave_id=wave or None,
         agency_id=agency or None,
         tower_id=tower or None,
         building_id=building or None,
-        search=q or None,
+        search=search_terms.recall(db, viewer.actor, s),
         outcome=outcome,
         page=page,
     )
@@ -104,7 +133,19 @@ def api_placements(
 
     `outcome` is `moves` (default), `all`, `stays`, or a screening outcome (`ineligible`,
     `household_ineligible`, `not_selected`: not for housing officers)."""
-    found = plan_list.plan_page(db, viewer.actor, run_id, wanted)
+    return _placements_out(plan_list.plan_page(db, viewer.actor, run_id, wanted))
+
+
+@router.post("/api/runs/{run_id}/placements/search", response_model=PlacementsOut)
+def api_placements_search(
+    run_id: RecordId, body: PlacementSearch, db: Db, viewer: CurrentViewer
+) -> PlacementsOut:
+    """The plan list searched by name or NIP (`q`), with the same filters as
+    `GET /api/runs/{run_id}/placements`; the NIP goes in the body, never in a URL."""
+    return _placements_out(plan_list.plan_page(db, viewer.actor, run_id, body.plan_filter()))
+
+
+def _placements_out(found: plan_list.PlanPage) -> PlacementsOut:
     return PlacementsOut(
         view=found.view.value,
         total=found.total,

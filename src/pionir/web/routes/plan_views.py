@@ -5,12 +5,15 @@ The JSON API for the same views lives in `plan_api` and is mounted on this route
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pionir.planner.ledger import BLOCKING_CODES
 from pionir.screening.rules import REASON_TEXT
-from pionir.services import person_views, plan_compare, plan_list, plan_views, runs
+from pionir.services import person_views, plan_compare, plan_list, plan_views, runs, search_terms
 from pionir.services.actor import Role
 from pionir.web.charts import Bar, dashboard_charts, row_chart
 from pionir.web.deps import CurrentViewer, Db, Language
@@ -61,6 +64,29 @@ def dashboard_page(
     request: Request, run_id: RecordId, db: Db, viewer: CurrentViewer, lang: Language
 ) -> Response:
     return _dashboard_page(request, db, viewer, lang, run_id)
+
+
+@router.post("/runs/{run_id}/plan", include_in_schema=False)
+def plan_search(
+    run_id: RecordId,
+    db: Db,
+    viewer: CurrentViewer,
+    form: Annotated[plan_api.PlacementSearch, Form()],
+) -> Response:
+    """The filter form posts here, so that a NIP typed into it never lands in a URL: the
+    list it leads to names the search by a token."""
+    fields = {
+        "view": form.view.value,
+        "wave": form.wave,
+        "agency": form.agency,
+        "tower": form.tower,
+        "building": form.building,
+        "outcome": form.outcome.value,
+        "s": search_terms.remember(db, viewer.actor, form.q) or "",
+    }
+    db.commit()
+    query = urlencode({key: value for key, value in fields.items() if value})
+    return RedirectResponse(f"/runs/{run_id}/plan?{query}", status_code=303)
 
 
 @router.get("/runs/{run_id}/plan", include_in_schema=False)

@@ -6,11 +6,12 @@ import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import ScenarioVersion
@@ -18,11 +19,11 @@ from pionir.scenario.demo import generate_demo
 from pionir.scenario.errors import ScenarioIssue
 from pionir.scenario.xlsx_io import write_scenario_workbook
 from pionir.screening.rules import REASON_TEXT
-from pionir.services import editing, runs, scenarios, screening_views
+from pionir.services import editing, runs, scenarios, screening_views, search_terms
 from pionir.services.actor import Actor, require_overview
 from pionir.services.errors import InputRefused
 from pionir.web.deps import CurrentViewer, Db, Language
-from pionir.web.params import OptionalFormRecordId, Page, RecordId
+from pionir.web.params import MAX_PAGE, OptionalFormRecordId, Page, RecordId, SearchToken
 from pionir.web.render import render
 from pionir.web.timestamps import UtcDateTime
 
@@ -185,16 +186,48 @@ def priorities_page(
 
 
 def _filter(
-    agency: str, unit: str, eligible: str, reason: str, q: str, page: int
+    agency: str, unit: str, eligible: str, reason: str, search: str | None, page: int
 ) -> screening_views.ScreeningFilter:
     return screening_views.ScreeningFilter(
         agency_id=agency or None,
         unit_id=unit or None,
         eligible={"yes": True, "no": False}.get(eligible),
         reason=reason or None,
-        search=q or None,
+        search=search,
         page=page,
     )
+
+
+class ScreeningSearch(BaseModel):
+    """The screening list's filters with a search by name or NIP, sent in a body: a NIP
+    in a URL would be kept by every proxy and access log on the way."""
+
+    agency: str = ""
+    unit: str = ""
+    eligible: str = ""
+    reason: str = ""
+    q: Annotated[str, Field(max_length=search_terms.LONGEST)] = ""
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
+
+
+@router.post("/versions/{version_id}/screening", include_in_schema=False)
+def screening_search(
+    version_id: RecordId,
+    db: Db,
+    viewer: CurrentViewer,
+    form: Annotated[ScreeningSearch, Form()],
+) -> Response:
+    """The filter form posts here; the list it leads to names the search by a token."""
+    fields = {
+        "agency": form.agency,
+        "unit": form.unit,
+        "eligible": form.eligible,
+        "reason": form.reason,
+        "s": search_terms.remember(db, viewer.actor, form.q) or "",
+    }
+    db.commit()
+    query = urlencode({key: value for key, value in fields.items() if value})
+    return RedirectResponse(f"/versions/{version_id}/screening?{query}", status_code=303)
 
 
 @router.get("/versions/{version_id}/screening", include_in_schema=False)
@@ -208,12 +241,15 @@ def screening_page(
     unit: str = "",
     eligible: str = "",
     reason: str = "",
-    q: str = "",
+    s: SearchToken = "",
     page: Page = 1,
 ) -> Response:
     version = scenarios.get_version(db, viewer.actor, version_id)
     found = screening_views.screening_page(
-        db, viewer.actor, version_id, _filter(agency, unit, eligible, reason, q, page)
+        db,
+        viewer.actor,
+        version_id,
+        _filter(agency, unit, eligible, reason, search_terms.recall(db, viewer.actor, s), page),
     )
     funnel = screening_views.screening_funnel(db, viewer.actor, version_id)
     return render(
@@ -226,7 +262,13 @@ def screening_page(
         agencies=screening_views.agencies(db, viewer.actor, version_id),
         reasons=REASON_TEXT,
         reason_label=lambda code: REASON_TEXT.get(code, (code, code))[1 if lang == "en" else 0],
-        wanted={"agency": agency, "unit": unit, "eligible": eligible, "reason": reason, "q": q},
+        wanted={
+            "agency": agency,
+            "unit": unit,
+            "eligible": eligible,
+            "reason": reason,
+            "q": search_terms.recall(db, viewer.actor, s) or "",
+        },
     )
 
 
@@ -345,12 +387,31 @@ def api_screening(
     unit: str = "",
     eligible: str = "",
     reason: str = "",
-    q: str = "",
+    s: SearchToken = "",
     page: Page = 1,
 ) -> ScreeningOut:
-    found = screening_views.screening_page(
-        db, viewer.actor, version_id, _filter(agency, unit, eligible, reason, q, page)
+    search = search_terms.recall(db, viewer.actor, s)
+    wanted = _filter(agency, unit, eligible, reason, search, page)
+    return _screening_out(screening_views.screening_page(db, viewer.actor, version_id, wanted))
+
+
+@router.post(
+    "/api/versions/{version_id}/screening/search",
+    tags=["skenario / scenarios"],
+    response_model=ScreeningOut,
+)
+def api_screening_search(
+    version_id: RecordId, body: ScreeningSearch, db: Db, viewer: CurrentViewer
+) -> ScreeningOut:
+    """The screening list searched by name or NIP (`q`), with the same filters as
+    `GET /api/versions/{version_id}/screening`; the NIP goes in the body, never in a URL."""
+    wanted = _filter(
+        body.agency, body.unit, body.eligible, body.reason, body.q.strip() or None, body.page
     )
+    return _screening_out(screening_views.screening_page(db, viewer.actor, version_id, wanted))
+
+
+def _screening_out(found: screening_views.ScreeningPage) -> ScreeningOut:
     return ScreeningOut(
         total=found.total,
         page=found.page,
