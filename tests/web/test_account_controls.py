@@ -127,7 +127,10 @@ def test_five_failures_lock_the_account_even_for_the_right_password(site: Site) 
 def test_every_failed_log_in_is_audited_with_the_address_and_no_password(site: Site) -> None:
     client = site.client("198.51.100.4")
     _fail(client, "  OPERATOR.A ", 2)
-    _fail(client, "tidak.ada\x00" + "x" * 200, 1)
+    # A C1 control passes the edge (which refuses C0 controls, NUL first, with a 422)
+    # and is kept in the trail as "?".
+    _fail(client, "tidak.ada\x85" + "x" * 200, 1)
+    assert _fail(client, "tidak.ada\x00", 1) == [422]
     events = [e for e in site.rows(AuditEvent) if e.action == "session.login_failed"]
     assert [e.after["username"] for e in events if e.after] == [
         "operator.a",
