@@ -105,37 +105,39 @@ def read_csv_table(
 
 def _read_text(path: Path, file: str, *, header_lines: int = 1) -> str:
     """The file decoded as UTF-8 (a BOM is fine); anything else is refused."""
-    if path.is_dir():
-        raise _unreadable(
-            file,
-            0,
-            f"'{file}' adalah folder, bukan file.",
-            f"'{file}' is a folder, not a file.",
-        )
+    _check_is_file(path, file)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise _unreadable(
-            file, 0, f"File '{file}' tidak ditemukan.", f"The file '{file}' is missing."
-        ) from None
     except OSError as error:
-        raise _unreadable(
-            file,
-            0,
-            f"File '{file}' tidak dapat dibaca ({error.strerror}).",
-            f"The file '{file}' cannot be read ({error.strerror}).",
-        ) from None
+        raise _cannot_open(file, error) from None
     if data.startswith(_UTF16_BOMS):
-        raise _unreadable(
-            file,
-            0,
-            f"File disimpan sebagai UTF-16 ('Unicode Text'), bukan UTF-8. {_RESAVE_ID}",
-            f"The file is saved as UTF-16 ('Unicode Text'), not UTF-8. {_RESAVE_EN}",
-        )
+        raise _utf16(file)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise _not_utf8(file, data, error, header_lines) from None
+
+
+def _utf16(file: str) -> _Unreadable:
+    return _unreadable(
+        file,
+        0,
+        f"File disimpan sebagai UTF-16 ('Unicode Text'), bukan UTF-8. {_RESAVE_ID}",
+        f"The file is saved as UTF-16 ('Unicode Text'), not UTF-8. {_RESAVE_EN}",
+    )
+
+
+def _cannot_open(file: str, error: OSError) -> _Unreadable:
+    if isinstance(error, FileNotFoundError):
+        return _unreadable(
+            file, 0, f"File '{file}' tidak ditemukan.", f"The file '{file}' is missing."
+        )
+    return _unreadable(
+        file,
+        0,
+        f"File '{file}' tidak dapat dibaca ({error.strerror}).",
+        f"The file '{file}' cannot be read ({error.strerror}).",
+    )
 
 
 def _not_utf8(file: str, data: bytes, error: UnicodeDecodeError, header_lines: int) -> _Unreadable:
@@ -172,12 +174,7 @@ def _check_utf8(path: Path, file: str) -> int:
     with path.open("rb") as handle:
         chunk = handle.read(CHUNK)
         if chunk.startswith(_UTF16_BOMS):
-            raise _unreadable(
-                file,
-                0,
-                f"File disimpan sebagai UTF-16 ('Unicode Text'), bukan UTF-8. {_RESAVE_ID}",
-                f"The file is saved as UTF-16 ('Unicode Text'), not UTF-8. {_RESAVE_EN}",
-            )
+            raise _utf16(file)
         try:
             while chunk:
                 breaks += chunk.count(b"\n")
@@ -202,17 +199,8 @@ def _check_is_file(path: Path, file: str) -> None:
         )
     try:
         path.stat()
-    except FileNotFoundError:
-        raise _unreadable(
-            file, 0, f"File '{file}' tidak ditemukan.", f"The file '{file}' is missing."
-        ) from None
     except OSError as error:
-        raise _unreadable(
-            file,
-            0,
-            f"File '{file}' tidak dapat dibaca ({error.strerror}).",
-            f"The file '{file}' cannot be read ({error.strerror}).",
-        ) from None
+        raise _cannot_open(file, error) from None
 
 
 class _BoundedLines:

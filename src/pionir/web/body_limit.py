@@ -22,10 +22,11 @@ from typing import Final
 from anyio import to_thread
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from pionir.config import Settings
 from pionir.services.accounts import session_user
+from pionir.web.asgi import HttpMiddleware
 from pionir.web.deps import SESSION_COOKIE
 
 # Larger than any form or JSON request an anonymous client has reason to send
@@ -53,16 +54,10 @@ def _too_large(scope: Scope, limit: int, anonymous: bool) -> Response:
     return PlainTextResponse(f"{message}\n{message_en}\n", status_code=413, headers=headers)
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Refuses request bodies over the limit with 413, before the application reads them."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared, chunked = _declared_length(scope)
         if declared == 0 or (declared is None and not chunked):
             await self.app(scope, receive, send)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Final
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from pionir.web.asgi import HttpMiddleware
 
 STATIC_PREFIX: Final = "/static/"
 
@@ -39,16 +41,10 @@ POLICY: Final = "; ".join(
 STATIC_CACHE: Final = "public, max-age=3600"
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Adds the headers to every HTTP answer of the wrapped application."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
 
         async def send_with_headers(message: Message) -> None:

@@ -23,8 +23,9 @@ from typing import Final
 from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from pionir.web.asgi import HttpMiddleware
 from pionir.web.i18n import LANGUAGE_COOKIE, language_of, pick
 from pionir.web.render import render
 
@@ -116,16 +117,10 @@ def answer(scope: Scope, error: Exception) -> Response:
     return _page(scope, 500, message, message_en)
 
 
-class IncidentMiddleware:
+class IncidentMiddleware(HttpMiddleware):
     """Turns an exception that escaped every handler into `answer`'s response."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watched(message: Message) -> None:
