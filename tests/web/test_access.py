@@ -87,7 +87,7 @@ def test_planner_sees_every_agency_in_screening(client: TestClient, world: World
 
 
 def test_screening_filters_and_reasons(client: TestClient, world: World) -> None:
-    log_in(client, USERNAMES["planner"])
+    csrf = log_in(client, USERNAMES["planner"])
     url = f"/api/versions/{world.version_id}/screening"
     failed = client.get(url, params={"eligible": "no"}).json()
     passed = client.get(url, params={"eligible": "yes"}).json()
@@ -98,7 +98,8 @@ def test_screening_filters_and_reasons(client: TestClient, world: World) -> None
     reason = failed["people"][0]["reasons"][0]
     by_reason = client.get(url, params={"reason": reason}).json()
     assert all(reason in p["reasons"] for p in by_reason["people"])
-    one = client.get(url, params={"q": world.nip_b}).json()
+    search = client.post(f"{url}/search", json={"q": world.nip_b}, headers={"X-CSRF-Token": csrf})
+    one = search.json()
     assert [p["nip"] for p in one["people"]] == [world.nip_b]
 
 
