@@ -65,10 +65,11 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
+from pionir.db.tables import PlacementRow
 from pionir.scenario.demo import generate_demo
 from pionir.services.accounts import actor_of, create_user
 from pionir.services.actor import Role
@@ -169,7 +170,8 @@ class Prepared:
     version_id: int
     run_id: int
     agency_sizes: dict[str, int]
-    nips: list[str]
+    # People are named in URLs by their placement row, never by NIP.
+    placement_ids: list[int]
 
 
 @dataclass
@@ -275,10 +277,18 @@ def prepare(url: str, scale: float, seed: int, time_limit: float) -> Prepared:
         if finished.status != "succeeded":
             raise SystemExit(f"the first plan ended {finished.status}: {finished.message_en}")
         movers = (finished.summary or {}).get("movers")
+        with session_factory(engine)() as db:
+            placement_ids = list(
+                db.scalars(
+                    select(PlacementRow.id)
+                    .where(PlacementRow.run_id == run_id)
+                    .order_by(PlacementRow.id)
+                )
+            )
     finally:
         engine.dispose()
     log(f"run {run_id} planned: {movers} movers ({time.perf_counter() - started:.1f} s in all)")
-    return Prepared(version_id, run_id, dict(sizes), [e.nip for e in scenario.employees])
+    return Prepared(version_id, run_id, dict(sizes), placement_ids)
 
 
 # --- the server -------------------------------------------------------------------------
@@ -558,7 +568,7 @@ def write_paths(folder: Path, prepared: Prepared, pages: dict[str, int], seed: i
     paths = {
         "dashboard": [f"/runs/{run}/dashboard"],
         "plan": plan,
-        "person": [f"/runs/{run}/people/{quote(nip)}" for nip in prepared.nips],
+        "person": [f"/runs/{run}/placements/{i}" for i in prepared.placement_ids],
     }
     where = folder / "wrk"
     where.mkdir(exist_ok=True)
@@ -828,7 +838,7 @@ def main() -> None:
                 run = prepared.run_id
                 for user in users:  # a warm-up request each: caches, pools, templates
                     user.client.get(f"/runs/{run}/dashboard")
-                    user.client.get(f"/runs/{run}/people/{prepared.nips[0]}")
+                    user.client.get(f"/runs/{run}/placements/{prepared.placement_ids[0]}")
                 job = (prepared.version_id, args.job_limit)
                 common = (users, where, base_url, server, args.seconds)
                 if args.no_job or args.compare:
@@ -840,7 +850,7 @@ def main() -> None:
                     user.client.close()
                 stop_server(server)
         print(
-            f"\nscale {args.scale} ({len(prepared.nips):,} employees), {args.users} wrk "
+            f"\nscale {args.scale} ({len(prepared.placement_ids):,} employees), {args.users} wrk "
             f"connections (closed loop, no think time), {args.seconds:.0f} s per phase, "
             f"{args.database}, {args.processes} web processes, {os.cpu_count()} CPUs\n"
         )
