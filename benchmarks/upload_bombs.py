@@ -259,7 +259,7 @@ def understated_archive(archive: bytes) -> bytes:
 def unpacked_mib(data: bytes) -> str:
     """What the zip's members hold, by their headers (true here but for (d)), in MiB."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return f"{sum(i.file_size for i in archive.infolist()) / MIB:,.1f} MiB"
+        return f"{sum(i.file_size for i in archive.infolist()) / MIB:,.2f} MiB"
 
 
 def build_uploads(only: set[str], legit_scale: float) -> list[Upload | RawPost]:
@@ -600,6 +600,7 @@ class Result:
     probes: int
     probe_failures: int
     message: str
+    answer_bytes: int
     raw: RawCounts | None = None
 
 
@@ -620,7 +621,7 @@ def first_sentence(answer: httpx.Response) -> str:
     return str(body.get("error_en") or body.get("detail") or body)
 
 
-def send_upload(server: Server, session: Session, upload: Upload) -> tuple[str, str]:
+def send_upload(server: Server, session: Session, upload: Upload) -> tuple[str, str, int]:
     answer = httpx.post(
         f"{server.base_url}/api/scenarios",
         files={"file": (upload.filename, upload.data, "application/octet-stream")},
@@ -629,7 +630,7 @@ def send_upload(server: Server, session: Session, upload: Upload) -> tuple[str, 
         headers={"X-CSRF-Token": session.csrf_token},
         timeout=REQUEST_TIMEOUT,
     )
-    return str(answer.status_code), first_sentence(answer)
+    return str(answer.status_code), first_sentence(answer), len(answer.content)
 
 
 @dataclass(frozen=True)
@@ -713,10 +714,11 @@ def measure(server: Server, session: Session, probe: Probe, item: Upload | RawPo
     with Sampler(server) as sampler:
         started = time.monotonic()
         if isinstance(item, Upload):
-            status, message = send_upload(server, session, item)
+            status, message, answer_bytes = send_upload(server, session, item)
             size = len(item.data)
         else:
             status, message, raw = send_raw(server, session, item)
+            answer_bytes = 0
             size = ANONYMOUS_DECLARED
         ended = time.monotonic()
         time.sleep(PROBE_SECONDS * 3)  # a probe stalled by the upload finishes and counts
@@ -738,6 +740,7 @@ def measure(server: Server, session: Session, probe: Probe, item: Upload | RawPo
         probes=len(latencies),
         probe_failures=len(probe.failures) - failures_before,
         message=message,
+        answer_bytes=answer_bytes,
         raw=raw,
     )
 
@@ -747,10 +750,10 @@ def measure(server: Server, session: Session, probe: Probe, item: Upload | RawPo
 
 def table(results: list[Result]) -> Iterator[str]:
     yield (
-        "| bomb | upload | unpacks to | status | seconds | RSS peak above idle MB "
+        "| bomb | upload | unpacks to | status | answer KB | seconds | RSS peak above idle MB "
         "| TMPDIR peak MB | other user's request: worst (median) ms | message |"
     )
-    yield "|---|---:|---|---:|---:|---:|---:|---:|---|"
+    yield "|---|---:|---|---:|---:|---:|---:|---:|---:|---|"
     for r in results:
         size = (
             f"{r.upload_bytes / 1e6:,.0f} MB declared"
@@ -765,7 +768,8 @@ def table(results: list[Result]) -> Iterator[str]:
             )
         message = r.message if len(r.message) <= 150 else r.message[:147] + "..."
         yield (
-            f"| ({r.key}) {r.title} | {size} | {holds} | {r.status} | {r.seconds:.2f} "
+            f"| ({r.key}) {r.title} | {size} | {holds} | {r.status} "
+            f"| {f'{r.answer_bytes / 1000:,.1f}' if r.raw is None else '-'} | {r.seconds:.2f} "
             f"| {r.rss_above_idle / 1e6:.0f} | {r.tmp_peak / 1e6:.1f} "
             f"| {r.worst_probe_ms:.0f} ({r.median_probe_ms:.0f}; {r.probes} probes"
             f"{f', {r.probe_failures} failed' if r.probe_failures else ''}) "
