@@ -428,7 +428,9 @@ def start_server(folder: Path) -> tuple[Server, str]:
 
 
 def stop_server(server: Server) -> int | None:
-    """SIGTERM, then the exit status (None if it had to be killed)."""
+    """SIGTERM, then the exit status (None if it had to be killed after 30 s)."""
+    if server.process.poll() is not None:
+        return server.process.returncode
     server.process.send_signal(signal.SIGTERM)
     try:
         return server.process.wait(30)
@@ -777,7 +779,15 @@ def table(results: list[Result]) -> Iterator[str]:
         )
 
 
+def _interrupted(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    # SIGTERM, and SIGINT even when started in the background (where it is ignored), end
+    # the script through its `finally`, which stops the server.
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=[], help="keys to run: a b c d e e2 f f2 g")
     parser.add_argument("--legit-scale", type=float, default=1.0)
