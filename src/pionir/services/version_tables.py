@@ -88,9 +88,10 @@ def write_version_tables(
 
 
 def _insert(db: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:
-    # In batches, so one statement never carries more parameters than a driver takes.
+    # Into the plain table, not the mapped class: the ORM's bulk path costs more than
+    # the database does here. In batches, so no statement outgrows a driver's limits.
     for start in range(0, len(rows), BATCH):
-        db.execute(insert(table), rows[start : start + BATCH])
+        db.execute(insert(table.__table__), rows[start : start + BATCH])
 
 
 def _row(version_id: int, record: object) -> dict[str, Any]:
@@ -213,16 +214,23 @@ EMPLOYEE_FIELDS: Final = Employee.__slots__
 
 
 def _employees(db: Session, version_id: int) -> tuple[Employee, ...]:
-    columns = [getattr(PersonRow, name) for name in EMPLOYEE_FIELDS]
+    people = PersonRow.__table__.c
     rows = db.execute(
-        select(*columns).where(PersonRow.version_id == version_id).order_by(PersonRow.id)
+        select(*(people[name] for name in EMPLOYEE_FIELDS))
+        .where(people.version_id == version_id)
+        .order_by(people.id)
     )
     return tuple(Employee(*row) for row in rows)
 
 
 def _rows(db: Session, table: type[Any], version_id: int) -> list[Any]:
-    """The version's rows of `table` as plain tuples by column name, in file order."""
-    columns = [c for c in table.__table__.columns if c.name not in ("id", "version_id")]
+    """The version's rows of `table` as plain tuples by column name, in file order.
+
+    A select of the plain table's columns: rows come back as tuples, with none of the
+    ORM's per-row work.
+    """
+    columns = table.__table__.c
+    wanted = [c for c in columns if c.name not in ("id", "version_id")]
     return list(
-        db.execute(select(*columns).where(table.version_id == version_id).order_by(table.id))
+        db.execute(select(*wanted).where(columns.version_id == version_id).order_by(columns.id))
     )
