@@ -1,18 +1,22 @@
 """The application's tables: accounts, sessions, audit, scenario versions, people, plan runs.
 
-The scenario itself is kept whole, as the canonical CSV folder zipped, in each version;
-the people, priorities and placements are copied out into rows so that pages can filter,
-page and scope them in the database rather than in Python.
+The scenario itself is kept whole, as the canonical CSV folder zipped, in each version:
+that archive is the plan's input, byte for byte. Every one of its nine tables is also
+copied out into rows, with the screening and priorities, so that pages filter, page and
+scope them in the database, and pages and edits read a version without unpacking and
+re-validating its archive. Rows are written in file order in one transaction, so a
+table's primary key keeps the file's order.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -215,6 +219,109 @@ class PersonRow(Base):
     movable: Mapped[bool] = mapped_column(Boolean)
     merit: Mapped[float] = mapped_column(Float)
     reasons: Mapped[str] = mapped_column(String(300))
+    # The rest of employees.csv, so that an edit rebuilds the scenario from rows.
+    position_id: Mapped[str] = mapped_column(String(64))
+    birth_date: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(1))
+    education: Mapped[str] = mapped_column(String(4))
+    general: Mapped[int] = mapped_column(Integer)
+    technical: Mapped[int] = mapped_column(Integer)
+    digital_literacy: Mapped[float] = mapped_column(Float)
+    multitasking: Mapped[float] = mapped_column(Float)
+    ikn_principles: Mapped[float] = mapped_column(Float)
+    berakhlak: Mapped[float] = mapped_column(Float)
+    performance: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class PositionRow(Base):
+    """A position of a scenario version (positions.csv)."""
+
+    __tablename__ = "positions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("scenario_versions.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    position_type: Mapped[str] = mapped_column(String(32))
+    required_general: Mapped[int] = mapped_column(Integer)
+    required_technical: Mapped[int] = mapped_column(Integer)
+
+
+class HouseholdRow(Base):
+    """A household of a scenario version (households.csv)."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("scenario_versions.id", ondelete="CASCADE"), index=True
+    )
+    household_id: Mapped[str] = mapped_column(String(64))
+    members: Mapped[int] = mapped_column(Integer)
+    school_age_children: Mapped[int] = mapped_column(Integer)
+    needs_health: Mapped[bool] = mapped_column(Boolean)
+
+
+class TowerRow(Base):
+    """A housing tower of a scenario version (towers.csv); months are `YYYY-MM`."""
+
+    __tablename__ = "towers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("scenario_versions.id", ondelete="CASCADE"), index=True
+    )
+    tower_id: Mapped[str] = mapped_column(String(64))
+    ready_month: Mapped[str] = mapped_column(String(7))
+    units: Mapped[int] = mapped_column(Integer)
+    bedrooms: Mapped[int] = mapped_column(Integer)
+
+
+class BuildingRow(Base):
+    """An office building of a scenario version (buildings.csv)."""
+
+    __tablename__ = "buildings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("scenario_versions.id", ondelete="CASCADE"), index=True
+    )
+    building_id: Mapped[str] = mapped_column(String(64))
+    ready_month: Mapped[str] = mapped_column(String(7))
+    desks: Mapped[int] = mapped_column(Integer)
+
+
+class FacilityRow(Base):
+    """A school or health facility of a scenario version (facilities.csv)."""
+
+    __tablename__ = "facilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("scenario_versions.id", ondelete="CASCADE"), index=True
+    )
+    facility_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    ready_month: Mapped[str] = mapped_column(String(7))
+    capacity: Mapped[int] = mapped_column(Integer)
+
+
+class WaveRow(Base):
+    """A wave (kloter) of a scenario version (waves.csv): its month and seats."""
+
+    __tablename__ = "waves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("scenario_versions.id", ondelete="CASCADE"), index=True
+    )
+    wave_id: Mapped[str] = mapped_column(String(64))
+    month: Mapped[str] = mapped_column(String(7))
+    seats: Mapped[int] = mapped_column(Integer)
 
 
 class PlanRun(Base):

@@ -3,7 +3,8 @@
 `parse_policy` takes the nested mapping a TOML file (or a workbook's `policy`
 sheet) gives; a missing key takes its default, a key of the wrong type or out
 of range becomes a ScenarioIssue naming the dotted key. `policy_to_toml`
-writes a policy back in a form `parse_policy` reads to an equal Policy.
+writes a policy back in a form `parse_policy` reads to an equal Policy, and
+`policy_from_mapping` reads that form back without checking it again.
 """
 
 from __future__ import annotations
@@ -578,6 +579,64 @@ def policy_to_mapping(policy: Policy) -> dict[str, dict[str, Any]]:
             [_judgement(value) for value in row] for row in priority.pairwise
         ]
     return mapping
+
+
+def policy_from_mapping(mapping: Mapping[str, Any]) -> Policy:
+    """The Policy `policy_to_mapping` wrote (or its TOML read back), with no checks run.
+
+    Only for a policy this program stored after `parse_policy` had accepted it: every
+    key is there, so nothing falls back to a default; numbers are given the types
+    `parse_policy` gives, so the two readers' policies are equal and print alike.
+    """
+    screening, merit = mapping["screening"], mapping["merit"]["weights"]
+    priority, planning, allowance = mapping["priority"], mapping["planning"], mapping["allowance"]
+    pairwise = priority.get("pairwise")
+    return Policy(
+        screening=ScreeningPolicy(
+            min_digital_literacy=float(screening["min_digital_literacy"]),
+            min_multitasking=float(screening["min_multitasking"]),
+            min_ikn_principles=float(screening["min_ikn_principles"]),
+            min_berakhlak=float(screening["min_berakhlak"]),
+            min_education=screening["min_education"],
+            performance_ok=tuple(screening["performance_ok"]),
+            retirement_age=MappingProxyType(
+                {name: int(age) for name, age in screening["retirement_age"].items()}
+            ),
+            retire_buffer_months=int(screening["retire_buffer_months"]),
+        ),
+        merit=MeritWeights(**{name: float(merit[name]) for name in _MERIT_KEYS}),
+        priority=PriorityPolicy(
+            weights=MappingProxyType(
+                {name: float(priority["weights"][name]) for name in PRIORITY_CRITERIA}
+            ),
+            function_score=MappingProxyType(
+                {name: float(priority["function_score"][name]) for name in FUNCTIONS}
+            ),
+            pairwise=None
+            if pairwise is None
+            else tuple(tuple(_stored_judgement(cell) for cell in row) for row in pairwise),
+        ),
+        planning=PlanningPolicy(
+            desk_ratio=float(planning["desk_ratio"]),
+            miniature_min=int(planning["miniature_min"]),
+            earliness=float(planning["earliness"]),
+            singles_share=bool(planning["singles_share"]),
+        ),
+        allowance=AllowancePolicy(
+            monthly=MappingProxyType(
+                {group: int(allowance["monthly"][group]) for group in GRADE_GROUPS}
+            ),
+            end_month=Month.parse(allowance["end_month"]),
+            budget=int(allowance["budget"]),
+        ),
+    )
+
+
+def _stored_judgement(cell: object) -> float:
+    value = _pairwise_entry(cell)
+    if value is None:
+        raise ValueError(f"stored pairwise judgement {cell!r} is not a number")
+    return value
 
 
 def policy_items(policy: Policy) -> list[tuple[str, Any]]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from pionir.scenario.bounds import CSV_ARCHIVE, member_chunks, members, open_archive
 from pionir.scenario.bounds import refused as _refused
 from pionir.scenario.csv_io import read_scenario_folder, write_scenario_folder
+from pionir.scenario.errors import ScenarioRefused
 from pionir.scenario.model import Scenario
 from pionir.scenario.xlsx_io import read_scenario_workbook
 
@@ -89,10 +91,32 @@ def archive_of(scenario: Scenario) -> bytes:
     return buffer.getvalue()
 
 
+class StoredArchiveUnreadable(ValueError):
+    """A version's stored archive no longer reads as the scenario it was stored as."""
+
+    def __init__(self) -> None:
+        self.message = (
+            "Arsip skenario yang tersimpan untuk versi ini rusak dan tidak dapat dibaca; "
+            "rencana tidak dibuat dari data yang tidak pasti. Impor ulang skenario ini."
+        )
+        self.message_en = (
+            "The scenario archive stored for this version is damaged and cannot be read; "
+            "no plan is made from uncertain input. Import the scenario again."
+        )
+        super().__init__(f"{self.message} ({self.message_en})")
+
+
 def scenario_from_archive(data: bytes) -> Scenario:
-    """The scenario a stored archive holds (it passed validation when stored)."""
+    """The scenario a stored archive holds: the plan's exact input, read and checked again.
+
+    Only plan runs need this (and the migration that filled the version tables); pages
+    and edits read the version's rows. Raises StoredArchiveUnreadable when it is damaged.
+    """
     with tempfile.TemporaryDirectory(prefix="pionir-stored-") as tmp:
         folder = Path(tmp)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            archive.extractall(folder)
-        return read_scenario_folder(folder)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                archive.extractall(folder)
+            return read_scenario_folder(folder)
+        except (zipfile.BadZipFile, zlib.error, ScenarioRefused):
+            raise StoredArchiveUnreadable() from None

@@ -8,11 +8,14 @@ exactly as valid as an imported one, and only planners may make one.
 An edit forks from the version it was made on. Made on an old version, it would leave
 out every change of the versions after it without anyone noticing; so it is refused
 with 409 unless the planner confirms (`base_on_old`) that this is what they want.
+
+Both the pages and the edits read the version from its rows (`version_tables`), not
+from its archive: a look re-validates nothing, and an edit validates once, the
+scenario it is about to store.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +28,6 @@ from pionir.priority.ahp import AhpResult
 from pionir.scenario.csv_io import POLICY_FILE
 from pionir.scenario.errors import ScenarioIssue
 from pionir.scenario.model import Policy, Scenario
-from pionir.scenario.policy_io import parse_policy
 from pionir.scenario.tables import TABLES_BY_NAME
 from pionir.services import audit
 from pionir.services.actor import Actor, require_overview, require_planner
@@ -41,7 +43,13 @@ from pionir.services.editing_checks import (
 )
 from pionir.services.errors import Conflict, InputRefused
 from pionir.services.pairwise import pairwise_result
-from pionir.services.scenarios import get_version, load_version_scenario, store_version
+from pionir.services.scenarios import get_version, store_version
+from pionir.services.version_tables import (
+    VersionCapacity,
+    read_capacity,
+    read_scenario,
+    stored_policy,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +97,20 @@ def _refuse_an_unconfirmed_fork(db: Session, base: ScenarioVersion, base_on_old:
 def version_policy(db: Session, actor: Actor, version_id: int) -> tuple[ScenarioVersion, Policy]:
     """A version and its policy; every role but the employee may look."""
     version = get_version(db, actor, version_id)
-    return version, parse_policy(tomllib.loads(version.policy_toml), POLICY_FILE)
+    return version, stored_policy(version.policy_toml)
 
 
 def version_capacity(
     db: Session, actor: Actor, version_id: int
-) -> tuple[ScenarioVersion, Scenario]:
-    """A version and its scenario, whose towers, buildings, facilities and waves are shown."""
+) -> tuple[ScenarioVersion, VersionCapacity]:
+    """A version and its towers, buildings, facilities and waves."""
     version = get_version(db, actor, version_id)
-    return version, load_version_scenario(version)
+    return version, read_capacity(db, version.id)
+
+
+def _base_scenario(db: Session, base: ScenarioVersion) -> Scenario:
+    """The scenario an edit starts from: the base version's rows and stored policy."""
+    return read_scenario(db, base.id, stored_policy(base.policy_toml))
 
 
 def edit_policy(
@@ -118,7 +131,7 @@ def edit_policy(
     base = get_version(db, actor, version_id)
     _refuse_an_unconfirmed_fork(db, base, base_on_old)
     policy = checked_policy(raw)
-    scenario = load_version_scenario(base)
+    scenario = _base_scenario(db, base)
     before, after = policy_changes(scenario.policy, policy)
     if not (before or after):
         raise unchanged()
@@ -146,7 +159,7 @@ def edit_capacity(
     base = get_version(db, actor, version_id)
     _refuse_an_unconfirmed_fork(db, base, base_on_old)
     _refuse_other_tables(tables)
-    scenario = load_version_scenario(base)
+    scenario = _base_scenario(db, base)
     edited = checked_scenario(edited_tables(scenario, tables), scenario.policy)
     before, after = capacity_changes(scenario, edited)
     if not (before or after):

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pionir.db.engine import refresh_statistics
-from pionir.db.tables import AgencyRow, PersonRow, ScenarioRecord, ScenarioVersion, UnitRow
-from pionir.priority.score import rank_units
+from pionir.db.tables import ScenarioRecord, ScenarioVersion
 from pionir.scenario.errors import ScenarioRefused
 from pionir.scenario.model import Scenario
 from pionir.scenario.policy_io import policy_to_toml
 from pionir.screening.screen import screen
 from pionir.services import audit
 from pionir.services.actor import Actor, require_overview, require_planner
-from pionir.services.archive import archive_of, scenario_from_archive, scenario_from_upload
+from pionir.services.archive import archive_of, scenario_from_upload
 from pionir.services.clock import now
 from pionir.services.errors import Conflict, InputRefused, NotFound
-
-BATCH = 5_000
+from pionir.services.version_tables import write_version_tables
 
 
 def import_scenario(
@@ -144,73 +139,8 @@ def store_version(
             "Versi baru lain baru saja disimpan untuk skenario ini; muat ulang lalu coba lagi.",
             "Another new version of this scenario was just saved; reload and try again.",
         ) from None
-    _insert_rows(db, version.id, scenario, screening)
+    write_version_tables(db, version.id, scenario, screening)
     return version
-
-
-def _insert_rows(
-    db: Session, version_id: int, scenario: Scenario, screening: dict[str, Any]
-) -> None:
-    quota_of: Counter[str] = Counter()
-    for unit in scenario.units:
-        quota_of[unit.agency_id] += unit.quota
-    db.execute(
-        insert(AgencyRow),
-        [
-            {
-                "version_id": version_id,
-                "agency_id": a.agency_id,
-                "name": a.name,
-                "spbe_index": a.spbe_index,
-                "quota": quota_of[a.agency_id],
-            }
-            for a in scenario.agencies
-        ],
-    )
-    priority = {p.unit_id: p for p in rank_units(scenario)}
-    db.execute(
-        insert(UnitRow),
-        [
-            {
-                "version_id": version_id,
-                "unit_id": u.unit_id,
-                "agency_id": u.agency_id,
-                "name": u.name,
-                "function": u.function,
-                "miniature": u.miniature,
-                "digital_readiness": u.digital_readiness,
-                "quota": u.quota,
-                "priority": priority[u.unit_id].priority,
-                "rank": priority[u.unit_id].rank,
-            }
-            for u in scenario.units
-        ],
-    )
-    unit_agency = {u.unit_id: u.agency_id for u in scenario.units}
-    position = {p.position_id: p for p in scenario.positions}
-    rows = []
-    for e in scenario.employees:
-        p = position[e.position_id]
-        s = screening[e.nip]
-        rows.append(
-            {
-                "version_id": version_id,
-                "nip": e.nip,
-                "name": e.name,
-                "agency_id": unit_agency[p.unit_id],
-                "unit_id": p.unit_id,
-                "position_title": p.title,
-                "grade": e.grade,
-                "household_id": e.household_id,
-                "eligible": s.eligible,
-                "movable": s.movable,
-                "merit": round(s.merit, 4),
-                "reasons": ";".join(s.reasons),
-            }
-        )
-    for start in range(0, len(rows), BATCH):
-        db.execute(insert(PersonRow), rows[start : start + BATCH])
-    refresh_statistics(db, "people", "units", "agencies")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +190,3 @@ def version_labels(db: Session, actor: Actor, version_ids: Iterable[int]) -> dic
         .where(ScenarioVersion.id.in_(wanted))
     )
     return {version_id: f"{name} · v{number}" for version_id, number, name in rows}
-
-
-def load_version_scenario(version: ScenarioVersion) -> Scenario:
-    """The core scenario a version holds."""
-    return scenario_from_archive(version.archive)

@@ -20,12 +20,12 @@ from pionir.scenario.model import (
     POSITION_TYPES,
     PRIORITY_CRITERIA,
     Policy,
-    Scenario,
 )
 from pionir.scenario.policy_io import policy_items
 from pionir.scenario.tables import TABLES_BY_NAME, format_cell
 from pionir.services.editing_checks import CAPACITY_TABLES, TableRows
 from pionir.services.pairwise import judgement, judgement_text
+from pionir.services.version_tables import VersionCapacity
 
 THRESHOLDS: Final = tuple(
     f"screening.{name}"
@@ -210,7 +210,7 @@ class CapacityForm:
     tables: dict[str, list[CapacityRow]] = field(default_factory=dict)
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario) -> CapacityForm:
+    def from_capacity(cls, capacity: VersionCapacity) -> CapacityForm:
         form = cls()
         for name in CAPACITY_TABLES:
             columns = TABLES_BY_NAME[name].column_names
@@ -218,7 +218,7 @@ class CapacityForm:
                 CapacityRow(
                     f"r{n}", {c: format_cell(getattr(record, c)) for c in columns}, number=n
                 )
-                for n, record in enumerate(getattr(scenario, name), 1)
+                for n, record in enumerate(getattr(capacity, name), 1)
             ]
         return form
 

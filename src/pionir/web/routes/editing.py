@@ -173,8 +173,8 @@ async def ahp_preview(request: Request, viewer: CurrentViewer) -> Response:
 def capacity_page(
     request: Request, version_id: RecordId, db: Db, viewer: CurrentViewer
 ) -> Response:
-    version, scenario = editing.version_capacity(db, viewer.actor, version_id)
-    return _capacity_page(request, db, viewer, version, CapacityForm.from_scenario(scenario))
+    version, capacity = editing.version_capacity(db, viewer.actor, version_id)
+    return _capacity_page(request, db, viewer, version, CapacityForm.from_capacity(capacity))
 
 
 @router.post("/versions/{version_id}/capacity", include_in_schema=False)

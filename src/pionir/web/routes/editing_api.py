@@ -13,13 +13,14 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
-from pionir.scenario.model import Policy, Scenario
+from pionir.scenario.model import Policy
 from pionir.scenario.policy_io import policy_to_mapping
 from pionir.scenario.tables import TABLES_BY_NAME, format_cell
 from pionir.services import editing
 from pionir.services.editing import Edited
 from pionir.services.editing_checks import TableRows
 from pionir.services.errors import InputRefused
+from pionir.services.version_tables import VersionCapacity
 from pionir.web.deps import CurrentViewer, Db
 from pionir.web.params import RecordId
 
@@ -232,11 +233,11 @@ ROW_MODELS: Final[dict[str, type[BaseModel]]] = {
 }
 
 
-def _capacity_of(scenario: Scenario) -> Capacity:
+def _capacity_of(capacity: VersionCapacity) -> Capacity:
     tables = {
         name: [
             model(**{c: format_cell(getattr(record, c)) for c in TABLES_BY_NAME[name].column_names})
-            for record in getattr(scenario, name)
+            for record in getattr(capacity, name)
         ]
         for name, model in ROW_MODELS.items()
     }
@@ -250,8 +251,8 @@ def _capacity_of(scenario: Scenario) -> Capacity:
 )
 def api_capacity(version_id: RecordId, db: Db, viewer: CurrentViewer) -> Capacity:
     """The version's towers, buildings, facilities and waves."""
-    _, scenario = editing.version_capacity(db, viewer.actor, version_id)
-    return _capacity_of(scenario)
+    _, capacity = editing.version_capacity(db, viewer.actor, version_id)
+    return _capacity_of(capacity)
 
 
 def _table_rows(rows: Sequence[BaseModel]) -> TableRows:
