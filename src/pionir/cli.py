@@ -9,14 +9,15 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pionir.outputs import summary_dict
+from pionir.outputs import plan_summary
+from pionir.plan_summary import BottleneckEntry, CommandTiming, PlanSummary
 from pionir.planner.check import PlanRejected
 from pionir.planner.options import SolveProgress, SolverOptions
 from pionir.planner.result import PlanStatus
@@ -112,22 +113,21 @@ def validate(
     )
 
 
-def print_summary(summary: dict[str, Any], out_dir: Path) -> None:
+def print_summary(summary: PlanSummary, out_dir: Path) -> None:
     """A readable summary of a run on standard output."""
-    status = summary["status"]
-    out.print(f"\n[bold]Status:[/bold] {status}")
-    if status in ("optimal", "feasible"):
+    out.print(f"\n[bold]Status:[/bold] {summary.status.value}")
+    if summary.has_plan:
         out.print(
-            f"Pindah / moving: [bold]{summary['movers']:,}[/bold] ASN, "
-            f"{summary['households_moved']:,} rumah tangga / households, "
-            f"{summary['persons_moved']:,} jiwa / persons, "
-            f"{summary['housing_units_used']:,} unit hunian / flats"
+            f"Pindah / moving: [bold]{summary.movers:,}[/bold] ASN, "
+            f"{summary.households_moved:,} rumah tangga / households, "
+            f"{summary.persons_moved:,} jiwa / persons, "
+            f"{summary.housing_units_used:,} unit hunian / flats"
         )
         out.print(
-            f"Objektif / objective {summary['objective']:,.2f}; batas terbukti / proven bound "
-            f"{summary['bound']:,.2f}; gap {summary['gap']:.3%}; "
-            f"tunjangan pionir / allowance Rp{summary['allowance_total']:,} "
-            f"dari / of Rp{summary['budget']:,}"
+            f"Objektif / objective {summary.objective:,.2f}; batas terbukti / proven bound "
+            f"{summary.bound:,.2f}; gap {summary.gap:.3%}; "
+            f"tunjangan pionir / allowance Rp{summary.allowance_total:,} "
+            f"dari / of Rp{summary.budget:,}"
         )
         table = Table(title="Per kloter / per wave")
         for header in (
@@ -140,32 +140,32 @@ def print_summary(summary: dict[str, Any], out_dir: Path) -> None:
             "Mengikat\nbinding",
         ):
             table.add_column(header, no_wrap=True)
-        for wave in summary["capacity_by_wave"]:
-            binding = summary["binding"].get(wave["wave_id"], {})
+        for wave in summary.waves:
+            binding = summary.binding_in(wave.wave_id)
             table.add_row(
-                wave["wave_id"],
-                wave["month"],
-                f"{summary['by_wave'][wave['wave_id']]['employees']:,}",
-                f"{wave['persons']:,}/{wave['seats']:,}",
-                f"{wave['flats_used']:,}/{wave['flats_ready']:,}",
-                f"{wave['pupils']:,}/{wave['school_places']:,}",
+                wave.wave_id,
+                wave.month,
+                f"{wave.employees:,}",
+                f"{wave.persons:,}/{wave.seats:,}",
+                f"{wave.flats_used:,}/{wave.flats_ready:,}",
+                f"{wave.pupils:,}/{wave.school_places:,}",
                 # The capacities that keep most eligible households out, biggest first.
                 ", ".join(sorted(binding, key=lambda code: -binding[code])[:3]) or "-",
             )
         out.print(table)
-        screening = summary["screening"]
+        screening = summary.screening
         out.print(
-            f"Penapisan / screening: {screening['employees']:,} kandidat / candidates, "
-            f"{screening['eligible']:,} memenuhi syarat / eligible, {screening['movable']:,} dapat "
+            f"Penapisan / screening: {screening.employees:,} kandidat / candidates, "
+            f"{screening.eligible:,} memenuhi syarat / eligible, {screening.movable:,} dapat "
             "pindah bersama rumah tangga / movable with household"
         )
-        _print_bottlenecks(summary.get("bottlenecks", []))
-    for message in summary["conflicts"]:
+        _print_bottlenecks(summary.bottlenecks)
+    for message in summary.conflicts:
         out.print(f"[red]•[/red] {message}", markup=True)
     out.print(f"\nBerkas / files: {out_dir.resolve()}")
 
 
-def _print_bottlenecks(bottlenecks: list[dict[str, Any]]) -> None:
+def _print_bottlenecks(bottlenecks: tuple[BottleneckEntry, ...]) -> None:
     """The top bottlenecks in plain words, with the objective each change would gain."""
     if not bottlenecks:
         return
@@ -176,8 +176,8 @@ def _print_bottlenecks(bottlenecks: list[dict[str, Any]]) -> None:
     for rank, bottleneck in enumerate(bottlenecks, start=1):
         table.add_row(
             str(rank),
-            f"{escape(bottleneck['text_id'])}\n[dim]{escape(bottleneck['text_en'])}[/dim]",
-            f"+{bottleneck['objective_gain']:,.1f}",
+            f"{escape(bottleneck.text_id)}\n[dim]{escape(bottleneck.text_en)}[/dim]",
+            f"+{bottleneck.objective_gain:,.1f}",
         )
     out.print(table)
 
@@ -248,15 +248,16 @@ def plan(
         for violation in rejected.violations[:20]:
             err.print(f"  {violation}", markup=False)
         raise typer.Exit(1) from None
-    timing = {
-        "limit": "work" if work_limit is not None else "wall",
-        "time_limit": time_limit,
-        "work_limit": work_limit,
-        "read_seconds": round(read_seconds, 2),
-        "plan_seconds": round(time.perf_counter() - plan_started, 2),
-    }
+    timing = CommandTiming(
+        limit="work" if work_limit is not None else "wall",
+        time_limit=time_limit,
+        work_limit=work_limit,
+        read_seconds=round(read_seconds, 2),
+        plan_seconds=round(time.perf_counter() - plan_started, 2),
+        write_seconds=0.0,  # write_run measures it
+    )
     write_run(report, out_dir, timing)
-    print_summary(summary_dict(report), out_dir)
+    print_summary(plan_summary(report), out_dir)
     if report.result.status == PlanStatus.INFEASIBLE:
         raise typer.Exit(EXIT_INFEASIBLE)
     if report.result.plan is None:

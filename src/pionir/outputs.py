@@ -1,5 +1,7 @@
 """Writing a planning run's files: priorities, screening, plan, explanations, bottlenecks, summary.
 
+The summary is built here as a `PlanSummary` (plan_summary.py); summary.json is its JSON.
+
 Formatting is fixed (decimals, order, line endings) so the same run writes the same bytes.
 """
 
@@ -7,11 +9,20 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from pionir.plan_summary import (
+    BottleneckEntry,
+    BuildingUse,
+    PlanSummary,
+    PremisesUse,
+    ScreeningTotals,
+    Timing,
+    TowerUse,
+)
 from pionir.planner.bottlenecks import HEADER as BOTTLENECK_HEADER
 from pionir.planner.bottlenecks import Bottleneck
 from pionir.planner.check import employee_allowance
@@ -113,60 +124,98 @@ def write_bottlenecks(report: RunReport, out: Path) -> None:
     _write_csv(out / "bottlenecks.csv", BOTTLENECK_HEADER, rows)
 
 
-def summary_dict(report: RunReport) -> dict[str, Any]:
-    """summary.json's content: the planning model's keys first, then the extras."""
+def plan_summary(
+    report: RunReport, premises: PremisesUse | None = None, timing: Timing | None = None
+) -> PlanSummary:
+    """The run's summary, its figures rounded as summary.json writes them."""
     result = report.result
     plan = result.plan
     instance = report.instance
     moving = [c for c in instance.candidates if plan and c.household_id in plan.placements]
     screening = instance.screening.values()
-    summary: dict[str, Any] = {
-        "status": result.status.value,
-        "objective": round(result.objective, 4),
-        "bound": round(result.bound, 4),
-        "movers": sum(len(c.employees) for c in moving),
-        "households_moved": len(moving),
-        "persons_moved": sum(c.members for c in moving),
-        "by_wave": {
-            u.wave_id: {"employees": u.employees, "persons": u.persons} for u in report.usage
-        },
-        "housing_units_used": len(
+    return PlanSummary(
+        status=result.status,
+        objective=round(result.objective, 4),
+        bound=round(result.bound, 4),
+        gap=round(result.gap, 6),
+        movers=sum(len(c.employees) for c in moving),
+        households_moved=len(moving),
+        persons_moved=sum(c.members for c in moving),
+        housing_units_used=len(
             {(p.housing.tower_id, p.housing.unit_no) for p in plan.placements.values()}
         )
         if plan
         else 0,
-        "allowance_total": sum(u.allowance for u in report.usage),
-        "solve_seconds": round(result.solve_seconds, 2),
-        "conflicts": list(result.conflicts),
-        "conflicts_en": list(result.conflicts_en),
-        "gap": round(result.gap, 6),
-        "proven_optimal": result.status.value == "optimal",
-        "screening": {
-            "employees": len(instance.screening),
-            "eligible": sum(1 for s in screening if s.eligible),
-            "movable": sum(1 for s in screening if s.movable),
-        },
-        "binding": report.binding,
-        "capacity_by_wave": [
-            {
-                "wave_id": u.wave_id,
-                "month": u.month,
-                "persons": u.persons,
-                "seats": u.seats,
-                "flats_used": u.flats_used,
-                "flats_ready": u.flats_ready,
-                "pupils": u.pupils,
-                "school_places": u.school_places,
-                "allowance": u.allowance,
-            }
-            for u in report.usage
-        ],
-        "budget": instance.scenario.policy.allowance.budget,
-        "bottlenecks": [b.as_dict() for b in report.bottlenecks[:SUMMARY_BOTTLENECKS]],
-    }
-    return summary
+        allowance_total=sum(u.allowance for u in report.usage),
+        budget=instance.scenario.policy.allowance.budget,
+        solve_seconds=round(result.solve_seconds, 2),
+        conflicts=tuple(result.conflicts),
+        conflicts_en=tuple(result.conflicts_en),
+        screening=ScreeningTotals(
+            employees=len(instance.screening),
+            eligible=sum(1 for s in screening if s.eligible),
+            movable=sum(1 for s in screening if s.movable),
+        ),
+        waves=tuple(report.usage),
+        binding=report.binding,
+        bottlenecks=tuple(
+            BottleneckEntry(
+                file=b.file,
+                id=b.id,
+                column=b.column,
+                delta=b.delta,
+                objective_gain=round(b.objective_gain, 2),
+                movers_gain=round(b.movers_gain, 1),
+                text_id=b.text_id,
+                text_en=b.text_en,
+            )
+            for b in report.bottlenecks[:SUMMARY_BOTTLENECKS]
+        ),
+        premises=premises,
+        timing=timing,
+    )
 
 
-def write_summary(summary: dict[str, Any], out: Path) -> None:
-    text = json.dumps(summary, ensure_ascii=False, indent=2)
+def premises_use(report: RunReport) -> PremisesUse:
+    """Every tower and office building with what the plan uses of it, for the pages."""
+    plan = report.result.plan
+    assert plan is not None
+    instance = report.instance
+    flats: dict[str, set[int]] = {}
+    persons: Counter[str] = Counter()
+    members = {c.household_id: c.members for c in instance.candidates}
+    for placement in plan.placements.values():
+        flats.setdefault(placement.housing.tower_id, set()).add(placement.housing.unit_no)
+        persons[placement.housing.tower_id] += members[placement.household_id]
+    desks: Counter[str] = Counter()
+    for candidate in instance.candidates:
+        if candidate.household_id in plan.placements:
+            for unit_id, count in candidate.unit_counts.items():
+                desks[plan.building_of_unit[unit_id]] += count
+    return PremisesUse(
+        towers=tuple(
+            TowerUse(
+                tower_id=t.tower_id,
+                ready_month=str(t.ready_month),
+                units=t.units,
+                bedrooms=t.bedrooms,
+                units_used=len(flats.get(t.tower_id, ())),
+                persons=persons[t.tower_id],
+            )
+            for t in instance.scenario.towers
+        ),
+        buildings=tuple(
+            BuildingUse(
+                building_id=b.building_id,
+                ready_month=str(b.ready_month),
+                desks=b.desks,
+                desks_used=desks[b.building_id],
+            )
+            for b in instance.scenario.buildings
+        ),
+    )
+
+
+def write_summary(summary: PlanSummary, out: Path) -> None:
+    text = json.dumps(summary.to_json(), ensure_ascii=False, indent=2)
     (out / "summary.json").write_text(text + "\n", encoding="utf-8")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from pionir.outputs import (
     RunReport,
-    summary_dict,
+    plan_summary,
     write_bottlenecks,
     write_explanations,
     write_plan,
@@ -18,6 +18,7 @@ from pionir.outputs import (
     write_screening,
     write_summary,
 )
+from pionir.plan_summary import CommandTiming
 from pionir.planner.bottlenecks import find_bottlenecks
 from pionir.planner.budget import Budget
 from pionir.planner.explain import explain
@@ -75,13 +76,12 @@ def _bottleneck_budget(options: SolverOptions, seconds: float, started: float) -
     return Budget.wall(max(0.0, min(seconds, left)), options.relative_gap)
 
 
-def write_run(
-    report: RunReport, out: Path, timing: Mapping[str, float | str | None] | None = None
-) -> None:
+def write_run(report: RunReport, out: Path, timing: CommandTiming | None = None) -> None:
     """Write the run's files into `out`, replacing an earlier run's files only when all are written.
 
     `timing` (seconds to read the scenario and to plan it, and which limit applied) goes
-    into summary.json with the seconds spent writing, so a limit can be checked.
+    into summary.json with the seconds spent writing (its `write_seconds` is replaced),
+    so a limit can be checked.
     """
     written = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
@@ -93,13 +93,9 @@ def write_run(
             write_plan(report, staging)
             write_explanations(report, staging)
             write_bottlenecks(report, staging)
-        summary = summary_dict(report)
         if timing is not None:
-            summary["timing"] = {
-                **timing,
-                "write_seconds": round(time.perf_counter() - written, 2),
-            }
-        write_summary(summary, staging)
+            timing = replace(timing, write_seconds=round(time.perf_counter() - written, 2))
+        write_summary(plan_summary(report, timing=timing), staging)
         for name in RUN_FILES:
             stale = out / name
             if stale.exists() and not (staging / name).exists():

@@ -22,7 +22,9 @@ def test_demo_cut_plans_beat_greedy_and_repeat() -> None:
     options = SolverOptions(work_limit=6, workers=2)
     first = solve(instance, options)
     second = solve(prepare(scenario), options)
-    assert first.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
+    # A work limit makes the search deterministic, and this budget proves the plan within
+    # the default gap: anything but optimal means the planner got worse.
+    assert first.status == PlanStatus.OPTIMAL, (first.status, first.gap)
     assert first.plan is not None and second.plan is not None
     assert check_plan(scenario, first.plan) == []
     assert first.plan == second.plan
@@ -33,9 +35,9 @@ def test_demo_cut_plans_beat_greedy_and_repeat() -> None:
         assert first.objective >= plan_objective(scenario, baseline)
     explanations, binding = explain(instance, first.plan)
     not_selected = [e for e in explanations if e.outcome == "not_selected"]
-    # Every eligible ASN left behind is told which capacity kept them out.
-    assert all(e.codes and e.codes != ("lower_priority",) for e in not_selected) or (
-        first.status == PlanStatus.FEASIBLE
-    )
-    if not_selected:
-        assert any(binding.values())
+    # Every eligible ASN left behind by an optimal plan is told which capacity kept them
+    # out; "lower priority" alone would mean room was left that the plan did not use.
+    assert not_selected, "the demo cut is meant to leave eligible ASN behind"
+    unexplained = [e.nip for e in not_selected if not e.codes or e.codes == ("lower_priority",)]
+    assert unexplained == []
+    assert any(binding.values())

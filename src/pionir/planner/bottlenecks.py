@@ -175,19 +175,6 @@ class Bottleneck:
             self.text_en,
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        """summary.json's entry: the csv columns."""
-        return {
-            "file": self.file,
-            "id": self.id,
-            "column": self.column,
-            "delta": self.delta,
-            "objective_gain": round(self.objective_gain, 2),
-            "movers_gain": round(self.movers_gain, 1),
-            "text_id": self.text_id,
-            "text_en": self.text_en,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class _Change:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import Counter
 from typing import Any
 
 from sqlalchemy import Engine, insert, update
@@ -22,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from pionir.db.engine import make_engine, refresh_statistics, session_factory
 from pionir.db.tables import PlacementRow, PlanRun, ScenarioVersion
-from pionir.outputs import RunReport, summary_dict
+from pionir.outputs import RunReport, plan_summary, premises_use
+from pionir.plan_summary import JobTiming
 from pionir.planner.check import employee_allowance
 from pionir.planner.explain import explain
-from pionir.planner.instance import PlanningInstance, prepare
+from pionir.planner.instance import prepare
 from pionir.planner.options import SolveProgress, SolverOptions
 from pionir.planner.solve import solve
 from pionir.planner.usage import wave_usage
@@ -235,46 +235,6 @@ def placement_rows(run_id: int, report: RunReport) -> list[dict[str, Any]]:
     return rows
 
 
-def capacity_tables(instance: PlanningInstance, report: RunReport) -> dict[str, Any]:
-    """Towers and buildings with what the plan uses of them, for the dashboard."""
-    plan = report.result.plan
-    assert plan is not None
-    scenario = instance.scenario
-    flats: dict[str, set[int]] = {}
-    persons: Counter[str] = Counter()
-    members = {c.household_id: c.members for c in instance.candidates}
-    for placement in plan.placements.values():
-        flats.setdefault(placement.housing.tower_id, set()).add(placement.housing.unit_no)
-        persons[placement.housing.tower_id] += members[placement.household_id]
-    desks: Counter[str] = Counter()
-    for candidate in instance.candidates:
-        if candidate.household_id in plan.placements:
-            for unit_id, count in candidate.unit_counts.items():
-                desks[plan.building_of_unit[unit_id]] += count
-    return {
-        "towers": [
-            {
-                "tower_id": t.tower_id,
-                "ready_month": str(t.ready_month),
-                "units": t.units,
-                "bedrooms": t.bedrooms,
-                "units_used": len(flats.get(t.tower_id, ())),
-                "persons": persons[t.tower_id],
-            }
-            for t in scenario.towers
-        ],
-        "buildings": [
-            {
-                "building_id": b.building_id,
-                "ready_month": str(b.ready_month),
-                "desks": b.desks,
-                "desks_used": desks[b.building_id],
-            }
-            for b in scenario.buildings
-        ],
-    }
-
-
 def store_result(db: Session, run_id: int, claimant: str, report: RunReport) -> bool:
     """Store a plan's placements and summary with status 'succeeded', in one transaction;
     False, storing nothing, when the run is no longer the claimant's to finish.
@@ -285,9 +245,12 @@ def store_result(db: Session, run_id: int, claimant: str, report: RunReport) -> 
     takes the database's write lock, which does the same. Only if it matched are the
     placements written, so a cancelled or taken-over run never gets any.
     """
-    summary = summary_dict(report) | capacity_tables(report.instance, report)
-    # Web runs plan against the clock; the record says so (the CLI can also use a work limit).
-    summary["timing"] = {"limit": "wall", "solve_seconds": round(report.result.solve_seconds, 2)}
+    summary = plan_summary(
+        report,
+        premises=premises_use(report),
+        # Web runs plan against the clock; the record says so (the CLI can also use a work limit).
+        timing=JobTiming(limit="wall", solve_seconds=round(report.result.solve_seconds, 2)),
+    )
     rows = placement_rows(run_id, report)
     result = report.result
     with db, db.begin():
@@ -298,7 +261,7 @@ def store_result(db: Session, run_id: int, claimant: str, report: RunReport) -> 
                 status=RunStatus.SUCCEEDED.value,
                 finished_at=now(),
                 phase="done",
-                summary=summary,
+                summary=summary.to_json(),
                 objective=result.objective,
                 bound=result.bound,
                 gap=result.gap,

@@ -4,13 +4,16 @@ who moves differently, found with joins on the placements by NIP."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import String, Subquery, and_, case, cast, func, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from pionir.db.tables import PersonRow, PlacementRow, PlanRun
+from pionir.plan_summary import PlanSummary
 from pionir.services.actor import Actor, agency_scope, require_overview
 from pionir.services.plan_views import movers_by, plan_of_run
+from pionir.services.run_summary import summary_of
 from pionir.services.runs import RunStatus
 
 PER_PAGE = 50
@@ -58,6 +61,8 @@ class MoveChange:
 class Comparison:
     a: PlanRun
     b: PlanRun
+    summary_a: PlanSummary
+    summary_b: PlanSummary
     agency_scope: str | None
     waves: list[CountDiff]
     agencies: list[CountDiff]
@@ -71,10 +76,20 @@ class Comparison:
         return max(1, -(-self.total // self.per_page))
 
 
-def finished_runs(db: Session, actor: Actor) -> list[PlanRun]:
+@dataclass(frozen=True, slots=True)
+class RunChoice:
+    """A run that can be compared, as the form offers it."""
+
+    id: int
+    version_id: int
+    movers: int
+    approved_at: datetime | None
+
+
+def finished_runs(db: Session, actor: Actor) -> list[RunChoice]:
     """The runs that produced a plan, newest first: what can be compared."""
     require_overview(actor)
-    return list(
+    runs = list(
         db.scalars(
             select(PlanRun)
             .where(PlanRun.status == RunStatus.SUCCEEDED.value)
@@ -82,6 +97,7 @@ def finished_runs(db: Session, actor: Actor) -> list[PlanRun]:
             .limit(200)
         )
     )
+    return [RunChoice(r.id, r.version_id, summary_of(r).movers, r.approved_at) for r in runs]
 
 
 def _diffs(a: dict[str | None, int], b: dict[str | None, int], order: list[str]) -> list[CountDiff]:
@@ -90,12 +106,12 @@ def _diffs(a: dict[str | None, int], b: dict[str | None, int], order: list[str])
     return [CountDiff(k, a.get(k, 0), b.get(k, 0)) for k in keys]
 
 
-def _wave_order(a: PlanRun, b: PlanRun) -> list[str]:
+def _wave_order(a: PlanSummary, b: PlanSummary) -> list[str]:
     waves: list[str] = []
-    for run in (a, b):
-        for used in (run.summary or {}).get("capacity_by_wave", []):
-            if used["wave_id"] not in waves:
-                waves.append(used["wave_id"])
+    for summary in (a, b):
+        for used in summary.waves:
+            if used.wave_id not in waves:
+                waves.append(used.wave_id)
     return waves
 
 
@@ -164,10 +180,11 @@ def _names(db: Session, a: PlanRun, b: PlanRun, nips: list[str]) -> dict[str, st
 def compare_runs(db: Session, actor: Actor, a_id: int, b_id: int, page: int = 1) -> Comparison:
     """Run B against run A; an operator's counts and lists are their own K/L's."""
     a, b = plan_of_run(db, actor, a_id), plan_of_run(db, actor, b_id)
+    summary_a, summary_b = summary_of(a), summary_of(b)
     waves = _diffs(
         movers_by(db, actor, a.id, PlacementRow.wave_id),
         movers_by(db, actor, b.id, PlacementRow.wave_id),
-        _wave_order(a, b),
+        _wave_order(summary_a, summary_b),
     )
     agencies = _diffs(
         movers_by(db, actor, a.id, PlacementRow.agency_id),
@@ -194,4 +211,16 @@ def compare_runs(db: Session, actor: Actor, a_id: int, b_id: int, page: int = 1)
         )
         for r in rows
     ]
-    return Comparison(a, b, agency_scope(actor), waves, agencies, listed, total, page, PER_PAGE)
+    return Comparison(
+        a,
+        b,
+        summary_a,
+        summary_b,
+        agency_scope(actor),
+        waves,
+        agencies,
+        listed,
+        total,
+        page,
+        PER_PAGE,
+    )

@@ -17,6 +17,7 @@ from pionir.db.tables import PersonRow, PlacementRow, PlanRun
 from pionir.services.actor import Actor, agency_scope, require_screening
 from pionir.services.plan_views import MOVES, STAYS, plan_of_run, scoped_placements
 from pionir.services.run_memo import memo_for_run
+from pionir.services.run_summary import summary_of
 
 PER_PAGE = 50
 
@@ -170,9 +171,7 @@ def _groups(db: Session, actor: Actor, run: PlanRun, wanted: PlanFilter) -> list
     counts = [GroupCount(key, count) for key, count in db.execute(query).tuples()]
     if wanted.view is PlanView.WAVE:
         # Waves read in their order in time, not in the order of their names.
-        order = {
-            w["wave_id"]: k for k, w in enumerate((run.summary or {}).get("capacity_by_wave", []))
-        }
+        order = {w.wave_id: k for k, w in enumerate(summary_of(run).waves)}
         return sorted(counts, key=lambda g: (g.key is None, order.get(g.key or "", 0), g.key or ""))
     return sorted(counts, key=lambda g: (g.key is None, g.key or ""))
 

@@ -13,9 +13,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from pionir.db.tables import AgencyRow, PlacementRow, PlanRun, UnitRow
+from pionir.plan_summary import PlanSummary
 from pionir.services.actor import Actor, agency_scope, require_agency
 from pionir.services.errors import Conflict, NotFound
 from pionir.services.run_memo import memo_for_run
+from pionir.services.run_summary import summary_of
 from pionir.services.runs import RunStatus, get_run
 from pionir.services.screening_views import count_screened
 
@@ -78,10 +80,9 @@ def funnel_of(db: Session, actor: Actor, run: PlanRun, agency_id: str | None = N
     agencies = {a for a in (agency_id, agency_scope(actor)) if a is not None}
     if not agencies and run.summary is not None:
         # The whole plan's funnel is in the run's summary already: no need to count again.
-        screened = run.summary["screening"]
-        return Funnel(
-            screened["employees"], screened["eligible"], screened["movable"], run.summary["movers"]
-        )
+        summary = summary_of(run)
+        screened = summary.screening
+        return Funnel(screened.employees, screened.eligible, screened.movable, summary.movers)
     counted = count_screened(db, run.version_id, agencies)
     moving = sum(movers_by(db, actor, run.id, PlacementRow.agency_id, agency_id).values())
     return Funnel(counted.employees, counted.eligible, counted.movable, moving)
@@ -143,35 +144,35 @@ class Dashboard:
     binding: dict[str, dict[str, int]]
 
 
-def wave_figures(summary: dict[str, Any]) -> list[WaveFigures]:
+def wave_figures(summary: PlanSummary) -> list[WaveFigures]:
     """Per wave, from the run's summary: movers and the capacities they use."""
     figures = []
     so_far = 0
-    for used in summary["capacity_by_wave"]:
-        so_far += used["allowance"]
-        movers = summary["by_wave"].get(used["wave_id"], {}).get("employees", 0)
+    for used in summary.waves:
+        so_far += used.allowance
         figures.append(
             WaveFigures(
-                wave_id=used["wave_id"],
-                month=used["month"],
-                movers=movers,
-                persons=used["persons"],
-                seats=used["seats"],
-                flats_used=used["flats_used"],
-                flats_ready=used["flats_ready"],
-                pupils=used["pupils"],
-                school_places=used["school_places"],
-                allowance=used["allowance"],
+                wave_id=used.wave_id,
+                month=used.month,
+                movers=used.employees,
+                persons=used.persons,
+                seats=used.seats,
+                flats_used=used.flats_used,
+                flats_ready=used.flats_ready,
+                pupils=used.pupils,
+                school_places=used.school_places,
+                allowance=used.allowance,
                 allowance_so_far=so_far,
             )
         )
     return figures
 
 
-def _tower_figures(summary: dict[str, Any]) -> list[TowerFigures]:
+def _tower_figures(summary: PlanSummary) -> list[TowerFigures]:
+    # A run stored by the worker always has its premises; a summary without is shown empty.
+    towers = summary.premises.towers if summary.premises is not None else ()
     return [
-        TowerFigures(t["tower_id"], t["ready_month"], t["units"], t["units_used"], t["persons"])
-        for t in summary.get("towers", [])
+        TowerFigures(t.tower_id, t.ready_month, t.units, t.units_used, t.persons) for t in towers
     ]
 
 
@@ -208,8 +209,7 @@ def agency_figures(db: Session, actor: Actor, run: PlanRun) -> list[AgencyFigure
 def dashboard(db: Session, actor: Actor, run_id: int) -> Dashboard:
     """The dashboard of a finished run; an operator's K/L figures are their own only."""
     run = plan_of_run(db, actor, run_id)
-    summary = run.summary
-    assert summary is not None  # plan_of_run refuses runs without one
+    summary = summary_of(run)
     quota = memo_for_run(
         db,
         run,
@@ -223,15 +223,15 @@ def dashboard(db: Session, actor: Actor, run_id: int) -> Dashboard:
     return Dashboard(
         run=run,
         agency_scope=agency_scope(actor),
-        movers=summary["movers"],
+        movers=summary.movers,
         quota=int(quota or 0),
-        households=summary["households_moved"],
-        persons=summary["persons_moved"],
-        objective=summary["objective"],
-        bound=summary["bound"],
-        gap=summary["gap"],
-        allowance_total=summary["allowance_total"],
-        budget=summary["budget"],
+        households=summary.households_moved,
+        persons=summary.persons_moved,
+        objective=summary.objective,
+        bound=summary.bound,
+        gap=summary.gap,
+        allowance_total=summary.allowance_total,
+        budget=summary.budget,
         waves=wave_figures(summary),
         towers=_tower_figures(summary),
         agencies=memo_for_run(
@@ -240,7 +240,7 @@ def dashboard(db: Session, actor: Actor, run_id: int) -> Dashboard:
         funnel=memo_for_run(
             db, run, ("funnel", agency_scope(actor)), lambda: funnel_of(db, actor, run)
         ),
-        binding=summary.get("binding", {}),
+        binding={wave: dict(counts) for wave, counts in summary.binding.items()},
     )
 
 
@@ -279,7 +279,6 @@ def agency_plan(db: Session, actor: Actor, run_id: int, agency_id: str) -> Agenc
     """Quota, movers per wave and per unit of one K/L; an operator sees only their own."""
     require_agency(actor, agency_id)
     run = plan_of_run(db, actor, run_id)
-    assert run.summary is not None
     agency = db.scalar(
         select(AgencyRow).where(
             AgencyRow.version_id == run.version_id, AgencyRow.agency_id == agency_id
@@ -299,8 +298,7 @@ def agency_plan(db: Session, actor: Actor, run_id: int, agency_id: str) -> Agenc
         agency=agency,
         movers=sum(per_wave.values()),
         waves=[
-            WaveCount(w.wave_id, w.month, per_wave.get(w.wave_id, 0))
-            for w in wave_figures(run.summary)
+            WaveCount(w.wave_id, w.month, per_wave.get(w.wave_id, 0)) for w in summary_of(run).waves
         ],
         units=[
             UnitFigures(u.unit_id, u.name, u.rank, u.priority, u.quota, per_unit.get(u.unit_id, 0))

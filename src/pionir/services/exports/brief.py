@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
+from pionir.plan_summary import PlanSummary, TowerUse
 from pionir.planner.ledger import BLOCKING_CODES
 from pionir.services.actor import Actor
 from pionir.services.clock import aware, now
@@ -69,13 +70,13 @@ class BriefFacts:
     made_at: datetime
 
     @property
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> PlanSummary:
         return self.scope.summary
 
     @property
     def movers(self) -> int:
         if self.scope.all_agencies:
-            return int(self.summary["movers"])
+            return self.summary.movers
         return sum(t.movers for t in self.tallies)
 
 
@@ -210,13 +211,13 @@ def key_figures(facts: BriefFacts, lang: str) -> list[Figure]:
     whole = facts.scope.all_agencies
     # Counts the database does not hold per K/L are the whole plan's, and say so.
     of_plan: Words = ("", "") if whole else (" (seluruh rencana)", " (whole plan)")
-    waves = summary["capacity_by_wave"]
-    used = sum(1 for w in waves if facts.own_waves.get(w["wave_id"], 0) > 0)
-    households = summary["households_moved"] if whole else sum(t.households for t in facts.tallies)
-    allowance = summary["allowance_total"] if whole else sum(t.allowance for t in facts.tallies)
-    budget = summary["budget"]
-    flats = sum(t["units"] for t in summary.get("towers", []))
-    status = summary.get("status", "")
+    waves = summary.waves
+    used = sum(1 for w in waves if facts.own_waves.get(w.wave_id, 0) > 0)
+    households = summary.households_moved if whole else sum(t.households for t in facts.tallies)
+    allowance = summary.allowance_total if whole else sum(t.allowance for t in facts.tallies)
+    budget = summary.budget
+    flats = sum(t.units for t in _towers(summary))
+    status = summary.status.value
     return [
         Figure(
             ("Pegawai pindah", "Movers")
@@ -234,7 +235,7 @@ def key_figures(facts: BriefFacts, lang: str) -> list[Figure]:
         Figure(("Rumah tangga pindah", "Households moved"), number(lang, households)),
         Figure(
             ("Jiwa pindah" + of_plan[0], "Persons moved" + of_plan[1]),
-            number(lang, summary["persons_moved"]),
+            number(lang, summary.persons_moved),
             say(lang, ("pegawai beserta keluarganya", "employees with their families")),
         ),
         Figure(
@@ -254,7 +255,7 @@ def key_figures(facts: BriefFacts, lang: str) -> list[Figure]:
         ),
         Figure(
             ("Celah ke batas terbukti", "Gap to the proven bound"),
-            percent(lang, float(summary.get("gap", 0.0)), 4),
+            percent(lang, summary.gap, 4),
             say(lang, PLAN_STATUS.get(status, (status, status))),
         ),
         Figure(
@@ -279,8 +280,8 @@ def key_figures(facts: BriefFacts, lang: str) -> list[Figure]:
             say(
                 lang,
                 (
-                    f"{number(lang, summary['housing_units_used'])} dari {number(lang, flats)}",
-                    f"{number(lang, summary['housing_units_used'])} of {number(lang, flats)}",
+                    f"{number(lang, summary.housing_units_used)} dari {number(lang, flats)}",
+                    f"{number(lang, summary.housing_units_used)} of {number(lang, flats)}",
                 ),
             ),
         ),
@@ -303,7 +304,7 @@ def _figure_grid(pen: Pen, y: float, figures: list[Figure], lang: str) -> float:
 
 
 def _wave_chart(pen: Pen, box: Box, facts: BriefFacts, lang: str) -> None:
-    waves = facts.summary["capacity_by_wave"]
+    waves = facts.summary.waves
     movers_name = (
         ("Pegawai pindah", "Movers")
         if facts.scope.all_agencies
@@ -312,24 +313,24 @@ def _wave_chart(pen: Pen, box: Box, facts: BriefFacts, lang: str) -> None:
     column_chart(
         pen,
         box,
-        [f"{w['wave_id']} ({w['month']})" for w in waves],
+        [f"{w.wave_id} ({w.month})" for w in waves],
         [
             Series(
                 say(lang, ("Kursi kloter", "Seats in the wave")),
                 SAND,
-                tuple(w["seats"] for w in waves),
+                tuple(w.seats for w in waves),
             ),
             Series(
                 say(
                     lang, ("Jiwa berangkat (dengan keluarga)", "Persons travelling (with families)")
                 ),
                 TEAL,
-                tuple(w["persons"] for w in waves),
+                tuple(w.persons for w in waves),
             ),
             Series(
                 say(lang, movers_name),
                 NAVY,
-                tuple(facts.own_waves.get(w["wave_id"], 0) for w in waves),
+                tuple(facts.own_waves.get(w.wave_id, 0) for w in waves),
             ),
         ],
         lang,
@@ -339,8 +340,13 @@ def _wave_chart(pen: Pen, box: Box, facts: BriefFacts, lang: str) -> None:
 # --- Page two: towers and agencies -----------------------------------------------------
 
 
+def _towers(summary: PlanSummary) -> tuple[TowerUse, ...]:
+    # A run stored by the worker always has its premises; a summary without has no towers.
+    return summary.premises.towers if summary.premises is not None else ()
+
+
 def _second_page(pen: Pen, facts: BriefFacts, lang: str) -> None:
-    towers = facts.summary.get("towers", [])
+    towers = _towers(facts.summary)
     y = _heading(pen, 15, ("Keterisian hunian per menara", "Housing occupancy per tower"), lang)
     tower_height = min(118.0, 10 + 6.5 * len(towers))
     bar_chart(
@@ -348,10 +354,10 @@ def _second_page(pen: Pen, facts: BriefFacts, lang: str) -> None:
         Box(LEFT, y, WIDTH, tower_height),
         [
             Bar(
-                f"{t['tower_id']} ({t['ready_month']})",
-                t["units_used"],
-                t["units"],
-                f"{number(lang, t['units_used'])}/{number(lang, t['units'])} ({percent(lang, share(t['units_used'], t['units']), 0)})",
+                f"{t.tower_id} ({t.ready_month})",
+                t.units_used,
+                t.units,
+                f"{number(lang, t.units_used)}/{number(lang, t.units)} ({percent(lang, share(t.units_used, t.units), 0)})",
             )
             for t in towers
         ],
@@ -435,7 +441,7 @@ def _third_page(pen: Pen, facts: BriefFacts, lang: str) -> None:
 
 def reading_notes(facts: BriefFacts, lang: str) -> list[str]:
     summary = facts.summary
-    objective, bound = number(lang, summary["objective"], 2), number(lang, summary["bound"], 2)
+    objective, bound = number(lang, summary.objective, 2), number(lang, summary.bound, 2)
     workbook = f"pionir-rencana-run-{facts.scope.run.id}.xlsx"
     notes: list[Words] = [
         (
@@ -471,19 +477,17 @@ def reading_notes(facts: BriefFacts, lang: str) -> list[str]:
 
 
 def binding_table(facts: BriefFacts, lang: str) -> tuple[list[str], list[list[str]]]:
-    binding = facts.summary.get("binding", {})
     header = [say(lang, ("Kloter", "Wave")), say(lang, ("Bulan", "Month"))]
     header += [say(lang, CAPACITY[code]) for code in BLOCKING_CODES]
     rows = []
-    for wave in facts.summary["capacity_by_wave"]:
-        counts = binding.get(wave["wave_id"], {})
+    for wave in facts.summary.waves:
+        counts = facts.summary.binding_in(wave.wave_id)
         cells = [number(lang, counts[code]) if counts.get(code) else "-" for code in BLOCKING_CODES]
-        rows.append([wave["wave_id"], wave["month"], *cells])
+        rows.append([wave.wave_id, wave.month, *cells])
     return header, rows
 
 
 def usage_table(facts: BriefFacts, lang: str) -> tuple[list[str], list[list[str]]]:
-    movers = {w: c["employees"] for w, c in facts.summary["by_wave"].items()}
     header = [
         say(lang, ("Kloter", "Wave")),
         say(lang, ("Bulan", "Month")),
@@ -495,14 +499,14 @@ def usage_table(facts: BriefFacts, lang: str) -> tuple[list[str], list[list[str]
     ]
     rows = [
         [
-            w["wave_id"],
-            w["month"],
-            number(lang, movers.get(w["wave_id"], 0)),
-            f"{number(lang, w['persons'])} / {number(lang, w['seats'])}",
-            f"{number(lang, w['flats_used'])} / {number(lang, w['flats_ready'])}",
-            f"{number(lang, w['pupils'])} / {number(lang, w['school_places'])}",
-            rupiah(lang, w["allowance"]),
+            w.wave_id,
+            w.month,
+            number(lang, w.employees),
+            f"{number(lang, w.persons)} / {number(lang, w.seats)}",
+            f"{number(lang, w.flats_used)} / {number(lang, w.flats_ready)}",
+            f"{number(lang, w.pupils)} / {number(lang, w.school_places)}",
+            rupiah(lang, w.allowance),
         ]
-        for w in facts.summary["capacity_by_wave"]
+        for w in facts.summary.waves
     ]
     return header, rows

@@ -23,9 +23,11 @@ from pionir.db.tables import (
     ScenarioVersion,
     UnitRow,
 )
+from pionir.plan_summary import PlanSummary
 from pionir.services import audit
 from pionir.services.actor import Actor, agency_scope
 from pionir.services.errors import Conflict
+from pionir.services.run_summary import summary_of
 from pionir.services.runs import RunStatus, get_run
 from pionir.services.scenarios import get_version
 from pionir.services.screening_views import ScreeningCounts, count_screened
@@ -41,7 +43,7 @@ class RunInScope:
     run: PlanRun
     version: ScenarioVersion
     scenario_name: str
-    summary: dict[str, Any]
+    summary: PlanSummary
     agency_id: str | None  # the one K/L the reader is limited to; None for all
     sees_screening: bool
 
@@ -100,7 +102,7 @@ def run_in_scope(db: Session, actor: Actor, run_id: int) -> RunInScope:
         run=run,
         version=version,
         scenario_name=record.name if record else "",
-        summary=dict(run.summary),
+        summary=summary_of(run),
         agency_id=agency_scope(actor),
         sees_screening=actor.sees_screening,
     )

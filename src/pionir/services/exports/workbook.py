@@ -108,7 +108,7 @@ def write_plan_workbook(db: Session, actor: Actor, run_id: int, lang: str, out: 
     _plan_sheet(book, scope, employee_lines(db, scope), lang)
     _wave_sheet(book, scope, wave_movers(db, scope), lang)
     tallies = agency_tallies(db, scope)
-    _agency_sheet(book, tallies, int(scope.summary["movers"]), lang)
+    _agency_sheet(book, tallies, scope.summary.movers, lang)
     _tower_sheet(book, scope, lang)
     _building_sheet(book, scope, lang)
     _summary_sheet(book, scope, tallies, lang)
@@ -227,24 +227,22 @@ def _wave_sheet(book: Any, scope: RunInScope, own: dict[str, int], lang: str) ->
     """The plan's waves as a whole; an operator also sees their own K/L's movers per wave."""
     columns = WAVE_COLUMNS if scope.all_agencies else (*WAVE_COLUMNS, OWN_AGENCY_MOVERS)
     sheet = _sheet(book, WAVE_SHEET, columns, lang)
-    movers = {wave: counts["employees"] for wave, counts in scope.summary["by_wave"].items()}
     rows = []
-    for wave in scope.summary["capacity_by_wave"]:
-        wave_id = wave["wave_id"]
-        row = [
-            wave_id,
-            wave["month"],
-            movers.get(wave_id, 0),
-            wave["persons"],
-            wave["seats"],
-            wave["flats_used"],
-            wave["flats_ready"],
-            wave["pupils"],
-            wave["school_places"],
-            wave["allowance"],
+    for wave in scope.summary.waves:
+        row: list[object] = [
+            wave.wave_id,
+            wave.month,
+            wave.employees,
+            wave.persons,
+            wave.seats,
+            wave.flats_used,
+            wave.flats_ready,
+            wave.pupils,
+            wave.school_places,
+            wave.allowance,
         ]
         if not scope.all_agencies:
-            row.append(own.get(wave_id, 0))
+            row.append(own.get(wave.wave_id, 0))
         rows.append(row)
     _append(sheet, columns, rows)
 
@@ -293,17 +291,19 @@ TOWER_COLUMNS: Final = (
 
 def _tower_sheet(book: Any, scope: RunInScope, lang: str) -> None:
     sheet = _sheet(book, TOWER_SHEET, TOWER_COLUMNS, lang)
+    # A run stored by the worker always has its premises; a summary without gets an empty sheet.
+    premises = scope.summary.premises
     rows = (
         [
-            t["tower_id"],
-            t["ready_month"],
-            t["units"],
-            t["bedrooms"],
-            t["units_used"],
-            share(t["units_used"], t["units"]),
-            t["persons"],
+            t.tower_id,
+            t.ready_month,
+            t.units,
+            t.bedrooms,
+            t.units_used,
+            share(t.units_used, t.units),
+            t.persons,
         ]
-        for t in scope.summary.get("towers", [])
+        for t in (premises.towers if premises is not None else ())
     )
     _append(sheet, TOWER_COLUMNS, rows)
 
@@ -319,15 +319,16 @@ BUILDING_COLUMNS: Final = (
 
 def _building_sheet(book: Any, scope: RunInScope, lang: str) -> None:
     sheet = _sheet(book, BUILDING_SHEET, BUILDING_COLUMNS, lang)
+    premises = scope.summary.premises
     rows = (
         [
-            b["building_id"],
-            b["ready_month"],
-            b["desks"],
-            b["desks_used"],
-            share(b["desks_used"], b["desks"]),
+            b.building_id,
+            b.ready_month,
+            b.desks,
+            b.desks_used,
+            share(b.desks_used, b.desks),
         ]
-        for b in scope.summary.get("buildings", [])
+        for b in (premises.buildings if premises is not None else ())
     )
     _append(sheet, BUILDING_COLUMNS, rows)
 
@@ -350,33 +351,33 @@ def summary_items(
 ) -> list[tuple[Words, Any, Kind]]:
     summary = scope.summary
     run = scope.run
-    status = summary.get("status", "")
+    status = summary.status.value
     items: list[tuple[Words, Any, Kind]] = [
         (
             ("Status rencana", "Plan status"),
             say(lang, PLAN_STATUS.get(status, (status, status))),
             Kind.TEXT,
         ),
-        (("Nilai tujuan", "Objective"), summary.get("objective"), Kind.DECIMAL),
-        (("Batas terbukti", "Proven bound"), summary.get("bound"), Kind.DECIMAL),
-        (("Celah ke batas", "Gap to the bound"), summary.get("gap"), Kind.GAP),
+        (("Nilai tujuan", "Objective"), summary.objective, Kind.DECIMAL),
+        (("Batas terbukti", "Proven bound"), summary.bound, Kind.DECIMAL),
+        (("Celah ke batas", "Gap to the bound"), summary.gap, Kind.GAP),
         (
             ("Pegawai pindah (seluruh rencana)", "Movers (whole plan)"),
-            summary.get("movers"),
+            summary.movers,
             Kind.INTEGER,
         ),
         (
             ("Rumah tangga pindah", "Households moved"),
-            summary.get("households_moved"),
+            summary.households_moved,
             Kind.INTEGER,
         ),
-        (("Jiwa pindah", "Persons moved"), summary.get("persons_moved"), Kind.INTEGER),
+        (("Jiwa pindah", "Persons moved"), summary.persons_moved, Kind.INTEGER),
         (
             ("Total tunjangan (Rp)", "Allowance total (IDR)"),
-            summary.get("allowance_total"),
+            summary.allowance_total,
             Kind.MONEY,
         ),
-        (("Anggaran tunjangan (Rp)", "Allowance budget (IDR)"), summary.get("budget"), Kind.MONEY),
+        (("Anggaran tunjangan (Rp)", "Allowance budget (IDR)"), summary.budget, Kind.MONEY),
     ]
     if not scope.all_agencies:
         items += [

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from pionir.db.tables import PlanRun
+from pionir.plan_summary import PlanSummary
 from pionir.services import person_views, plan_compare, plan_list, plan_views, search_terms
 from pionir.services.errors import NotFound
 from pionir.web.deps import CurrentViewer, Db
@@ -299,15 +300,14 @@ class ComparisonOut(BaseModel):
     changes: list[MoveChangeOut]
 
 
-def _run_figures(run: PlanRun) -> RunFiguresOut:
-    summary = run.summary or {}
+def _run_figures(run: PlanRun, summary: PlanSummary) -> RunFiguresOut:
     return RunFiguresOut(
         run_id=run.id,
         version_id=run.version_id,
-        movers=summary.get("movers", 0),
-        objective=summary.get("objective"),
-        bound=summary.get("bound"),
-        gap=summary.get("gap"),
+        movers=summary.movers,
+        objective=summary.objective,
+        bound=summary.bound,
+        gap=summary.gap,
     )
 
 
@@ -318,8 +318,8 @@ def api_compare(
     """Run B against run A: movers per wave and K/L, and who moves differently (paged)."""
     found = plan_compare.compare_runs(db, viewer.actor, a, b, page)
     return ComparisonOut(
-        a=_run_figures(found.a),
-        b=_run_figures(found.b),
+        a=_run_figures(found.a, found.summary_a),
+        b=_run_figures(found.b, found.summary_b),
         agency_scope=found.agency_scope,
         waves=[CountDiffOut.model_validate(d, from_attributes=True) for d in found.waves],
         agencies=[CountDiffOut.model_validate(d, from_attributes=True) for d in found.agencies],

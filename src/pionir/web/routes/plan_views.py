@@ -15,6 +15,7 @@ from pionir.planner.ledger import BLOCKING_CODES
 from pionir.screening.rules import REASON_TEXT
 from pionir.services import person_views, plan_compare, plan_list, plan_views, runs, search_terms
 from pionir.services.actor import Role
+from pionir.services.run_summary import summary_of
 from pionir.web.charts import Bar, dashboard_charts, row_chart
 from pionir.web.deps import CurrentViewer, Db, Language
 from pionir.web.i18n import pick, translator
@@ -94,7 +95,8 @@ def plan_page(
     request: Request, run_id: RecordId, db: Db, viewer: CurrentViewer, wanted: PlanFilterQuery
 ) -> Response:
     found = plan_list.plan_page(db, viewer.actor, run_id, wanted)
-    summary = found.run.summary or {}
+    summary = summary_of(found.run)
+    premises = summary.premises
     return render(
         request,
         viewer,
@@ -107,9 +109,10 @@ def plan_page(
             for o in plan_list.OutcomeFilter
             if viewer.actor.sees_screening or o not in plan_list.SCREENING_OUTCOMES
         ],
-        waves=[w["wave_id"] for w in summary.get("capacity_by_wave", [])],
-        towers=[t["tower_id"] for t in summary.get("towers", [])],
-        buildings=[b["building_id"] for b in summary.get("buildings", [])],
+        waves=[w.wave_id for w in summary.waves],
+        # A run stored by the worker always has its premises; without, nothing to filter by.
+        towers=[t.tower_id for t in premises.towers] if premises else [],
+        buildings=[b.building_id for b in premises.buildings] if premises else [],
         agencies=plan_views.planned_agencies(db, viewer.actor, found.run),
         wanted=wanted,
     )

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from pionir.db.tables import PlanRun
 from pionir.services import runs, scenarios
+from pionir.services.run_summary import summary_of
 from pionir.web.deps import CurrentViewer, Db
 from pionir.web.params import FormSeed, OptionalQueryRecordId, RecordId, Seed
 from pionir.web.render import render
@@ -114,8 +115,8 @@ class RunOut(BaseModel):
 
 def run_out(run: PlanRun, with_summary: bool = False) -> RunOut:
     out = RunOut.model_validate(run, from_attributes=True)
-    if not with_summary:
-        out.summary = None
+    # Through the typed summary, so the answer holds what a summary.json would.
+    out.summary = summary_of(run).to_json() if with_summary and run.summary is not None else None
     return out
 
 
