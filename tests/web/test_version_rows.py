@@ -102,6 +102,9 @@ def test_pages_render_the_same_with_the_archive_damaged_and_only_a_run_fails(
     assert "rusak" in run.message and "Impor ulang" in run.message
     assert "damaged" in run.message_en and "Import the scenario again" in run.message_en
     assert "Traceback" not in run.message_en
+    # The planner's sentence alone, in each language: no class name, no other language.
+    assert "StoredArchiveUnreadable" not in run.message + run.message_en
+    assert "damaged" not in run.message and "rusak" not in run.message_en
 
 
 def test_an_edit_of_a_version_whose_archive_is_damaged_builds_on_its_rows(

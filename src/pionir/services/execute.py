@@ -29,7 +29,7 @@ from pionir.planner.instance import prepare
 from pionir.planner.options import SolveProgress, SolverOptions
 from pionir.planner.solve import solve
 from pionir.planner.usage import wave_usage
-from pionir.services.archive import scenario_from_archive
+from pionir.services.archive import StoredArchiveUnreadable, scenario_from_archive
 from pionir.services.clock import now
 from pionir.services.heartbeat import Heartbeat, beat_interval
 from pionir.services.runs import RunStatus, claim, owned_by, staleness_limit
@@ -115,6 +115,17 @@ def execute_run(engine: Engine, run_id: int, workers: int = 2, *, claimant: str)
             instance, result, explanations, binding, wave_usage(instance, result.plan)
         )
         store_result(sessions(), run_id, claimant, report)
+    except StoredArchiveUnreadable as damaged:
+        # The planner's own sentence: the version must be imported again.
+        _finish(
+            engine,
+            run_id,
+            claimant,
+            status=RunStatus.FAILED.value,
+            finished_at=now(),
+            message=damaged.message,
+            message_en=damaged.message_en,
+        )
     except Exception as error:  # the run's record must say what happened, whatever it was
         _finish(
             engine,
