@@ -3,7 +3,9 @@
 The archive stays the plan's exact input; these rows are what everything else reads,
 without unpacking the archive or running the validation again (the version passed it
 when it was stored). Reading trusts the rows: they were written from a validated
-scenario by `write_version_tables`, in file order.
+scenario by `write_version_tables`, in file order. An edit's version copies the rows of
+the tables it left alone from the version it was made on, inside the database, in the
+same order, and rewrites only the screening and priorities its policy or waves changed.
 """
 
 from __future__ import annotations
