@@ -25,7 +25,7 @@ from pionir.scenario.tables import (
     MAX_CELL_CHARS,
     TABLES,
     TableSpec,
-    format_cell,
+    format_column,
     normalise_header,
 )
 from pionir.scenario.validate import (
@@ -459,11 +459,11 @@ def write_scenario_folder(scenario: Scenario, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for spec in TABLES:
         names = spec.column_names
-        rows = (
-            [format_cell(getattr(record, name)) for name in names]
-            for record in getattr(scenario, spec.name)
+        records = getattr(scenario, spec.name)
+        columns = [format_column([getattr(r, name) for r in records]) for name in names]
+        _write_csv(
+            folder / spec.file_name, names, (list(row) for row in zip(*columns, strict=True))
         )
-        _write_csv(folder / spec.file_name, names, rows)
     (folder / POLICY_FILE).write_text(
         policy_to_toml(scenario.policy), encoding="utf-8", newline="\n"
     )

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Final
+from typing import Final, cast
 
 from pionir.scenario.model import (
     EDUCATION_ORDER,
@@ -412,6 +412,31 @@ def format_cell(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+# Exactly these types (`type(True)` is bool, not int), whose `str` is their canonical text.
+_PLAIN_TYPES: Final = frozenset((str, int))
+
+
+def format_column(values: Sequence[object]) -> list[str]:
+    """`format_cell` of every value of a column, at C speed where the column allows it.
+
+    A column of plain texts and ints (most of them: ids, names, counts) formats as `str`
+    does, so it is mapped in one call; any other column goes value by value. Writing an
+    archive and re-checking an edit format some 700,000 cells at demo scale 1.
+    """
+    types = set(map(type, values))
+    if types <= _PLAIN_TYPES:
+        return list(map(str, values))
+    # The same texts as `format_cell`, without a call per cell.
+    if types == {float}:
+        floats = cast(Sequence[float], values)
+        return [str(int(v)) if v.is_integer() else repr(v) for v in floats]
+    if types == {bool}:
+        return ["true" if v else "false" for v in values]
+    if types == {date}:
+        return list(map(date.isoformat, cast(Sequence[date], values)))
+    return list(map(format_cell, values))
 
 
 def normalise_header(name: str) -> str:

@@ -45,6 +45,7 @@ from pionir.services.errors import Conflict, InputRefused
 from pionir.services.pairwise import pairwise_result
 from pionir.services.scenarios import get_version, store_version
 from pionir.services.version_tables import (
+    BaseRows,
     VersionCapacity,
     read_capacity,
     read_scenario,
@@ -137,7 +138,14 @@ def edit_policy(
         raise unchanged()
     edited = checked_scenario(edited_tables(scenario, {}), policy)
     return _stored(
-        db, actor, base, edited, (before, after), "scenario.policy_edit", POLICY_FILE, note
+        db,
+        actor,
+        (base, scenario),
+        edited,
+        (before, after),
+        "scenario.policy_edit",
+        POLICY_FILE,
+        note,
     )
 
 
@@ -169,7 +177,9 @@ def edit_capacity(
         for name in CAPACITY_TABLES
         if name in before or name in after
     )
-    return _stored(db, actor, base, edited, (before, after), "scenario.capacity_edit", files, note)
+    return _stored(
+        db, actor, (base, scenario), edited, (before, after), "scenario.capacity_edit", files, note
+    )
 
 
 def _refuse_other_tables(tables: Mapping[str, TableRows]) -> None:
@@ -192,14 +202,19 @@ def _refuse_other_tables(tables: Mapping[str, TableRows]) -> None:
 def _stored(
     db: Session,
     actor: Actor,
-    base: ScenarioVersion,
+    based_on: tuple[ScenarioVersion, Scenario],
     scenario: Scenario,
     changes: tuple[dict[str, Any], dict[str, Any]],
     action: str,
     changed_files: str,
     note: str,
 ) -> Edited:
-    """The next version of the scenario, and its audit event, in the caller's transaction."""
+    """The next version of the scenario, and its audit event, in the caller's transaction.
+
+    `based_on` is the version edited and its scenario as read: the tables the edit left
+    as they were are copied from that version's rows.
+    """
+    base, base_scenario = based_on
     version = store_version(
         db,
         actor,
@@ -208,6 +223,7 @@ def _stored(
         # Names the version it came from, so the version history reads as a lineage.
         source_name=f"v{base.number} · {changed_files}",
         note=note.strip(),
+        base=BaseRows(base.id, base_scenario),
     )
     before, after = changes
     audit.record(db, actor, action, "scenario_version", version.id, before=before, after=after)

@@ -16,7 +16,7 @@ from pionir.scenario.csv_io import POLICY_FILE
 from pionir.scenario.errors import ScenarioIssue, ScenarioRefused
 from pionir.scenario.model import Policy, Scenario
 from pionir.scenario.policy_io import parse_policy, policy_items, policy_to_toml
-from pionir.scenario.tables import TABLES, TABLES_BY_NAME, format_cell
+from pionir.scenario.tables import TABLES, TABLES_BY_NAME, format_cell, format_column
 from pionir.scenario.validate import RawTable, validate_tables
 from pionir.services.errors import InputRefused
 
@@ -49,7 +49,7 @@ def _table_cells(scenario: Scenario, name: str) -> RawTable:
     spec = TABLES_BY_NAME[name]
     records = getattr(scenario, name)
     columns = {
-        column: [format_cell(getattr(record, column)) for record in records]
+        column: format_column([getattr(record, column) for record in records])
         for column in spec.column_names
     }
     return RawTable(spec.file_name, spec.column_names, range(1, len(records) + 1), columns)

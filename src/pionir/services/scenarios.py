@@ -19,7 +19,7 @@ from pionir.services.actor import Actor, require_overview, require_planner
 from pionir.services.archive import archive_of, scenario_from_upload
 from pionir.services.clock import now
 from pionir.services.errors import Conflict, InputRefused, NotFound
-from pionir.services.version_tables import write_version_tables
+from pionir.services.version_tables import BaseRows, write_version_tables
 
 
 def import_scenario(
@@ -96,8 +96,12 @@ def store_version(
     *,
     source_name: str,
     note: str = "",
+    base: BaseRows | None = None,
 ) -> ScenarioVersion:
-    """Write a validated scenario as the scenario's next version, with screening and ranks."""
+    """Write a validated scenario as the scenario's next version, with screening and ranks.
+
+    An edit names its `base`, whose unchanged rows are then copied (`write_version_tables`).
+    """
     number = (
         db.scalar(
             select(func.max(ScenarioVersion.number)).where(
@@ -139,7 +143,7 @@ def store_version(
             "Versi baru lain baru saja disimpan untuk skenario ini; muat ulang lalu coba lagi.",
             "Another new version of this scenario was just saved; reload and try again.",
         ) from None
-    write_version_tables(db, version.id, scenario, screening)
+    write_version_tables(db, version.id, scenario, screening, base=base)
     return version
 
 

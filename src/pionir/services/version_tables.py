@@ -3,7 +3,9 @@
 The archive stays the plan's exact input; these rows are what everything else reads,
 without unpacking the archive or running the validation again (the version passed it
 when it was stored). Reading trusts the rows: they were written from a validated
-scenario by `write_version_tables`, in file order.
+scenario by `write_version_tables`, in file order. An edit's version copies the rows of
+the tables it left alone from the version it was made on, inside the database, in the
+same order, and rewrites only the screening and priorities its policy or waves changed.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import tomllib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Integer, Table, bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from pionir.db.engine import refresh_statistics
@@ -68,23 +70,139 @@ def stored_policy(policy_toml: str) -> Policy:
 # --- writing ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class BaseRows:
+    """The stored version an edit was made on, and its scenario as the edit read it."""
+
+    version_id: int
+    scenario: Scenario
+
+
+# The tables that hold people and units, and what an edit never changes: the screening
+# and priorities in them are the only columns that can differ from the base version's.
+_PEOPLE_TABLES: Final = ("agencies", "units", "positions", "employees", "households")
+_CAPACITY_ROWS: Final[tuple[tuple[str, type[Any]], ...]] = (
+    ("towers", TowerRow),
+    ("buildings", BuildingRow),
+    ("facilities", FacilityRow),
+    ("waves", WaveRow),
+)
+
+
 def write_version_tables(
-    db: Session, version_id: int, scenario: Scenario, screening: Mapping[str, Screening]
+    db: Session,
+    version_id: int,
+    scenario: Scenario,
+    screening: Mapping[str, Screening],
+    *,
+    base: BaseRows | None = None,
 ) -> None:
-    """Every table of a validated scenario as the version's rows, with screening and ranks."""
-    _insert(db, AgencyRow, _agencies(version_id, scenario))
-    _insert(db, UnitRow, _units(version_id, scenario))
-    _insert(db, PositionRow, [_row(version_id, p) for p in scenario.positions])
-    _insert(db, HouseholdRow, [_row(version_id, h) for h in scenario.households])
-    _insert(db, PersonRow, _people(version_id, scenario, screening))
-    for table, records in (
-        (TowerRow, scenario.towers),
-        (BuildingRow, scenario.buildings),
-        (FacilityRow, scenario.facilities),
-        (WaveRow, scenario.waves),
+    """Every table of a validated scenario as the version's rows, with screening and ranks.
+
+    With `base` (an edit), a table the same as the base version's is copied inside the
+    database rather than sent again from here, which is most of an edit's writing;
+    then only the screening and priorities that the new policy or waves changed are
+    updated. The rows come out exactly as if written from `scenario`.
+    """
+    if base is not None and all(
+        getattr(scenario, name) == getattr(base.scenario, name) for name in _PEOPLE_TABLES
     ):
-        _insert(db, table, [_row(version_id, record) for record in records])
+        for people_table in (AgencyRow, UnitRow, PositionRow, HouseholdRow, PersonRow):
+            _copy(db, people_table, base.version_id, version_id)
+        _update_priorities(db, version_id, scenario)
+        _update_screening(db, version_id, screening)
+    else:
+        _insert(db, AgencyRow, _agencies(version_id, scenario))
+        _insert(db, UnitRow, _units(version_id, scenario))
+        _insert(db, PositionRow, [_row(version_id, p) for p in scenario.positions])
+        _insert(db, HouseholdRow, [_row(version_id, h) for h in scenario.households])
+        _insert(db, PersonRow, _people(version_id, scenario, screening))
+    for name, table in _CAPACITY_ROWS:
+        records = getattr(scenario, name)
+        if base is not None and records == getattr(base.scenario, name):
+            _copy(db, table, base.version_id, version_id)
+        else:
+            _insert(db, table, [_row(version_id, record) for record in records])
     refresh_statistics(db, "people", "units", "agencies")
+
+
+def _copy(db: Session, table: type[Any], from_version: int, to_version: int) -> None:
+    """The version's rows of `table` copied to another version, in the same order.
+
+    Ordered by the primary key, so the copies' keys keep the file's order, which reading
+    relies on (SQLite and PostgreSQL both number the rows in the order selected).
+    """
+    columns = table.__table__.c
+    copied = [c for c in columns if c.name not in ("id", "version_id")]
+    db.execute(
+        insert(table.__table__).from_select(
+            [columns.version_id, *copied],
+            select(literal(to_version, Integer), *copied)
+            .where(columns.version_id == from_version)
+            .order_by(columns.id),
+        )
+    )
+
+
+def _plain(table: type[Any]) -> Table:
+    """The mapped class's plain table: an ORM update given many rows would match them by
+    primary key, and these are matched by version and id."""
+    return cast(Table, table.__table__)
+
+
+def _update_priorities(db: Session, version_id: int, scenario: Scenario) -> None:
+    """Set the priority and rank of each copied unit whose policy-made values differ."""
+    units = UnitRow.__table__.c
+    stored = {
+        unit_id: (priority, rank)
+        for unit_id, priority, rank in db.execute(
+            select(units.unit_id, units.priority, units.rank).where(units.version_id == version_id)
+        )
+    }
+    changed = [
+        {"v": version_id, "u": p.unit_id, "p": p.priority, "r": p.rank}
+        for p in rank_units(scenario)
+        if stored[p.unit_id] != (p.priority, p.rank)
+    ]
+    if changed:
+        db.execute(
+            update(_plain(UnitRow))
+            .where(units.version_id == bindparam("v"), units.unit_id == bindparam("u"))
+            .values(priority=bindparam("p"), rank=bindparam("r")),
+            changed,
+        )
+
+
+def _update_screening(db: Session, version_id: int, screening: Mapping[str, Screening]) -> None:
+    """Set the screening of each copied employee whose result under the new policy differs."""
+    people = PersonRow.__table__.c
+    stored = {
+        nip: (eligible, movable, merit, reasons)
+        for nip, eligible, movable, merit, reasons in db.execute(
+            select(people.nip, people.eligible, people.movable, people.merit, people.reasons).where(
+                people.version_id == version_id
+            )
+        ).all()
+    }
+    changed = []
+    for nip, s in screening.items():
+        eligible, movable, merit, reasons = now = _screening_cells(s)
+        if stored[nip] != now:
+            changed.append(
+                {"v": version_id, "n": nip, "e": eligible, "m": movable, "s": merit, "r": reasons}
+            )
+    if changed:
+        db.execute(
+            update(_plain(PersonRow))
+            .where(people.version_id == bindparam("v"), people.nip == bindparam("n"))
+            .values(
+                eligible=bindparam("e"),
+                movable=bindparam("m"),
+                merit=bindparam("s"),
+                reasons=bindparam("r"),
+            ),
+            changed,
+        )
 
 
 def _insert(db: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:
@@ -127,20 +245,25 @@ def _people(
     rows = []
     for e in scenario.employees:
         p = position[e.position_id]
-        s = screening[e.nip]
+        eligible, movable, merit, reasons = _screening_cells(screening[e.nip])
         rows.append(
             _row(version_id, e)
             | {
                 "agency_id": unit_agency[p.unit_id],
                 "unit_id": p.unit_id,
                 "position_title": p.title,
-                "eligible": s.eligible,
-                "movable": s.movable,
-                "merit": round(s.merit, 4),
-                "reasons": ";".join(s.reasons),
+                "eligible": eligible,
+                "movable": movable,
+                "merit": merit,
+                "reasons": reasons,
             }
         )
     return rows
+
+
+def _screening_cells(s: Screening) -> tuple[bool, bool, float, str]:
+    """A screening as its four columns of `people`: merit to four places, reasons joined."""
+    return s.eligible, s.movable, round(s.merit, 4), ";".join(s.reasons)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -219,7 +342,7 @@ def _employees(db: Session, version_id: int) -> tuple[Employee, ...]:
         select(*(people[name] for name in EMPLOYEE_FIELDS))
         .where(people.version_id == version_id)
         .order_by(people.id)
-    )
+    ).all()
     return tuple(Employee(*row) for row in rows)
 
 
@@ -232,5 +355,7 @@ def _rows(db: Session, table: type[Any], version_id: int) -> list[Any]:
     columns = table.__table__.c
     wanted = [c for c in columns if c.name not in ("id", "version_id")]
     return list(
-        db.execute(select(*wanted).where(columns.version_id == version_id).order_by(columns.id))
+        db.execute(
+            select(*wanted).where(columns.version_id == version_id).order_by(columns.id)
+        ).all()
     )
