@@ -35,7 +35,7 @@ worst case last, because memory a large upload took stays with the server proces
 For each it reports the time to the answer; its status and the refusal's first sentence
 (the first problem's, else the summary); the server's resident memory at its peak above
 its figure just before the upload (VmRSS of the server and any descendants, sampled
-every 20 ms); the peak of the server's TMPDIR, which is what a body spooled to disk would
+every 20 ms; in brackets the web process alone, without the child that reads uploads); the peak of the server's TMPDIR, which is what a body spooled to disk would
 fill; and the worst latency another logged-in user saw: a second client sends `GET
 /api/me` every 100 ms during the upload. The idle latency of that probe is printed first,
 because the machine is shared (2 cores, other work running) and only the ratio says much.
@@ -517,6 +517,7 @@ class Sampler:
 
     server: Server
     rss_peak: int = 0
+    web_peak: int = 0  # the web process alone, without the child reading the upload
     tmp_peak: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -539,6 +540,7 @@ class Sampler:
             if time.monotonic() - refreshed > 0.5:
                 pids, refreshed = descendants(self.server.process.pid), time.monotonic()
             self.rss_peak = max(self.rss_peak, rss_bytes(pids))
+            self.web_peak = max(self.web_peak, rss_bytes([self.server.process.pid]))
             count += 1
             if count % 5 == 0:  # the folder walk costs more: every 100 ms
                 self.tmp_peak = max(self.tmp_peak, folder_bytes(self.server.tmpdir))
@@ -599,6 +601,7 @@ class Result:
     seconds: float
     idle_rss: int
     rss_above_idle: int
+    web_above_idle: int
     tmp_peak: int
     worst_probe_ms: float
     median_probe_ms: float
@@ -715,6 +718,7 @@ def _complete(answer: bytes) -> bool:
 def measure(server: Server, session: Session, probe: Probe, item: Upload | RawPost) -> Result:
     time.sleep(1.0)  # let the previous upload's garbage settle
     idle = rss_bytes(descendants(server.process.pid))
+    web_idle = rss_bytes([server.process.pid])
     raw: RawCounts | None = None
     with Sampler(server) as sampler:
         started = time.monotonic()
@@ -739,6 +743,7 @@ def measure(server: Server, session: Session, probe: Probe, item: Upload | RawPo
         seconds=ended - started,
         idle_rss=idle,
         rss_above_idle=max(0, sampler.rss_peak - idle),
+        web_above_idle=max(0, sampler.web_peak - web_idle),
         tmp_peak=sampler.tmp_peak,
         worst_probe_ms=max(latencies, default=float("nan")) * 1000,
         median_probe_ms=statistics.median(latencies) * 1000 if latencies else float("nan"),
@@ -756,7 +761,7 @@ def measure(server: Server, session: Session, probe: Probe, item: Upload | RawPo
 def table(results: list[Result]) -> Iterator[str]:
     yield (
         "| bomb | upload | unpacks to | status | answer KB | seconds | RSS before MB "
-        "| RSS peak above it MB "
+        "| RSS peak above it MB (web process alone) "
         "| TMPDIR peak MB | other user's request: worst (median) ms | message |"
     )
     yield "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
@@ -776,7 +781,8 @@ def table(results: list[Result]) -> Iterator[str]:
         yield (
             f"| ({r.key}) {r.title} | {size} | {holds} | {r.status} "
             f"| {f'{r.answer_bytes / 1000:,.1f}' if r.raw is None else '-'} | {r.seconds:.2f} "
-            f"| {r.idle_rss / 1e6:.0f} | {r.rss_above_idle / 1e6:.0f} | {r.tmp_peak / 1e6:.1f} "
+            f"| {r.idle_rss / 1e6:.0f} | {r.rss_above_idle / 1e6:.0f} ({r.web_above_idle / 1e6:.0f}) "
+            f"| {r.tmp_peak / 1e6:.1f} "
             f"| {r.worst_probe_ms:.0f} ({r.median_probe_ms:.0f}; {r.probes} probes"
             f"{f', {r.probe_failures} failed' if r.probe_failures else ''}) "
             f"| {message.replace('|', '/')} |"

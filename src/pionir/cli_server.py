@@ -19,6 +19,9 @@ from pionir.services.accounts import create_user
 from pionir.services.actor import Role
 from pionir.services.errors import ServiceError
 
+# How long a stop waits for requests under way before it cuts them off.
+GRACEFUL_SHUTDOWN_SECONDS = 10
+
 
 class _StopRequested(BaseException):
     """SIGTERM or SIGINT reached `serve`: leave the server and stop the worker.
@@ -79,6 +82,8 @@ def serve(
             http=NoDelayH11Protocol,
             log_level="warning",
             env_file=None,
+            # A stop does not wait for a long upload: its reader child goes with it.
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
     except _StopRequested:
         pass  # a requested stop is a clean exit

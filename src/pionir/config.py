@@ -3,6 +3,8 @@
 `PIONIR_DATABASE_URL` selects the database (a SQLite file under `PIONIR_DATA_DIR` when
 unset, so nothing needs installing); `PIONIR_DATA_DIR` defaults to `./var`;
 `PIONIR_MAX_UPLOAD_MB` bounds an upload (64 MB when unset).
+`PIONIR_UPLOAD_MEMORY_MB` and `PIONIR_UPLOAD_SECONDS` bound the child process that reads
+an upload (1,536 MB above its start and 300 s by default; services/upload_reader.py).
 `PIONIR_WORKER_STALE_SECONDS` is how long a running plan run may go without a heartbeat
 from its worker before any other worker fails it (45 s by default).
 """
@@ -33,6 +35,11 @@ class Settings:
     # The largest request body a logged-in user may send (an upload with its form):
     # the workbook of the demo at scale 10 (167,129 employees) is 21 MB.
     max_upload_bytes: int = 64 * 1024 * 1024
+    # What reading one upload in its child process may take (services/upload_reader.py):
+    # memory above what the child holds at its start, and wall time. The demo's workbook
+    # at scale 10 needs some 500 MB and two minutes on a small server.
+    upload_memory_mb: int = 1536
+    upload_seconds: float = 300.0
 
 
 class SettingRefused(ValueError):
@@ -49,6 +56,8 @@ def load_settings() -> Settings:
         secure_cookies=os.environ.get("PIONIR_SECURE_COOKIES", "") == "1",
         worker_stale_seconds=_seconds("PIONIR_WORKER_STALE_SECONDS", 45.0),
         max_upload_bytes=_megabytes("PIONIR_MAX_UPLOAD_MB", 64) * 1024 * 1024,
+        upload_memory_mb=_megabytes("PIONIR_UPLOAD_MEMORY_MB", 1536),
+        upload_seconds=_seconds("PIONIR_UPLOAD_SECONDS", 300.0, most=3600.0),
     )
 
 

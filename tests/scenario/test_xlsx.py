@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -54,6 +55,22 @@ def test_the_workbook_looks_right_to_an_operator(book: Path) -> None:
     assert policy_rows["allowance.monthly.III"] == 4_000_000
     assert policy_rows["planning.singles_share"] is True
     assert policy_rows["priority.pairwise"].startswith('[[1, 3, 5, 7], ["1/3", 1, 3, 5]')
+
+
+def test_each_sheet_declares_its_range_where_the_schema_puts_it(book: Path, tiny: Scenario) -> None:
+    """Without `<dimension>`, read-only openpyxl parses a whole sheet once only to size it."""
+    with zipfile.ZipFile(book) as package:
+        employees_xml = package.read("xl/worksheets/sheet4.xml")
+    # Schema order: sheetPr, then dimension, then sheetViews.
+    assert b'</sheetPr><dimension ref="A1:P9" /><sheetViews>' in employees_xml
+    assert len(tiny.employees) == 8  # so P9: a header row and eight employees, 16 columns
+    read_only = load_workbook(book, read_only=True)
+    declared = {sheet.title: sheet.calculate_dimension() for sheet in read_only.worksheets}
+    read_only.close()
+    full = load_workbook(book)
+    # The declared range is the range of the cells written, sheet by sheet.
+    assert declared == {sheet.title: sheet.calculate_dimension() for sheet in full.worksheets}
+    assert declared["agencies"] == f"A1:C{len(tiny.agencies) + 1}"
 
 
 def test_typed_cells_read_like_text(book: Path, tiny: Scenario) -> None:

@@ -204,7 +204,9 @@ def test_a_zip_bomb_is_refused_with_a_sentence_and_nothing_stored(
         headers={"X-CSRF-Token": csrf},
     )
     assert response.status_code == 422
-    assert time.monotonic() - started < 5
+    # About a second on an idle machine (the reader child's start included); the bound
+    # leaves room for a loaded CI machine. Memory is bounded in tests/scenario/test_bounds.py.
+    assert time.monotonic() - started < 20
     issue = response.json()["issues"][0]
     assert issue["file"] == "bom.zip" and "'employees.csv' takes it past" in issue["message_en"]
     assert _stored(world) == before

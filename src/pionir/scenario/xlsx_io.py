@@ -514,20 +514,28 @@ def write_scenario_workbook(scenario: Scenario, path: Path) -> None:
     numbers are numbers.
     """
     workbook = Workbook(write_only=True)
-    for spec in TABLES:
-        _write_table_sheet(workbook, spec, getattr(scenario, spec.name))
-    _write_policy_sheet(workbook, scenario.policy)
+    dimensions = [
+        _write_table_sheet(workbook, spec, getattr(scenario, spec.name)) for spec in TABLES
+    ]
+    dimensions.append(_write_policy_sheet(workbook, scenario.policy))
     workbook.properties.creator = "pionir"
     workbook.properties.created = _FIXED_TIME
     workbook.properties.modified = _FIXED_TIME
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).write_data()
-    path.write_bytes(_with_fixed_times(buffer.getvalue()))
+    # openpyxl names the sheets' parts by their order: sheet1.xml is the first created.
+    parts = {f"xl/worksheets/sheet{number}.xml": ref for number, ref in enumerate(dimensions, 1)}
+    path.write_bytes(_rewritten(buffer.getvalue(), parts))
 
 
-def _with_fixed_times(package: bytes) -> bytes:
-    """The same zip with every member dated _ZIP_TIME instead of the time of writing."""
+def _rewritten(package: bytes, dimensions: dict[str, str]) -> bytes:
+    """The same zip with every member dated _ZIP_TIME instead of the time of writing, and
+    each sheet in `dimensions` declaring its range.
+
+    Write-only openpyxl declares no `<dimension>`; a read-only openpyxl (ours among
+    them) then parses a whole sheet once only to find its size before reading it.
+    """
     output = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(package)) as source,
@@ -537,11 +545,32 @@ def _with_fixed_times(package: bytes) -> bytes:
             info = zipfile.ZipInfo(member.filename, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = member.external_attr
-            target.writestr(info, source.read(member))
+            content = source.read(member)
+            if member.filename in dimensions:
+                content = _with_dimension(content, dimensions[member.filename])
+            target.writestr(info, content)
     return output.getvalue()
 
 
-def _write_table_sheet(workbook: Any, spec: TableSpec, records: Sequence[object]) -> None:
+def _with_dimension(sheet: bytes, ref: str) -> bytes:
+    """The sheet's XML with `<dimension ref=...>` where the schema puts it: first in the
+    worksheet but for `<sheetPr>`."""
+    element = f'<dimension ref="{ref}" />'.encode()
+    end_of_properties = sheet.find(b"</sheetPr>")
+    if end_of_properties >= 0:
+        at = end_of_properties + len(b"</sheetPr>")
+    else:
+        at = sheet.index(b">", sheet.index(b"<worksheet")) + 1
+    return sheet[:at] + element + sheet[at:]
+
+
+def _dimension(columns: int, rows: int) -> str:
+    """The range a sheet of `rows` rows (its header included) and `columns` columns spans."""
+    return f"A1:{get_column_letter(max(columns, 1))}{max(rows, 1)}"
+
+
+def _write_table_sheet(workbook: Any, spec: TableSpec, records: Sequence[object]) -> str:
+    """The table as a sheet; returns the range it spans."""
     sheet = workbook.create_sheet(spec.name)
     names = spec.column_names
     kinds = [column.kind for column in spec.columns]
@@ -550,6 +579,7 @@ def _write_table_sheet(workbook: Any, spec: TableSpec, records: Sequence[object]
     sheet.append(_header_cells(sheet, names))
     for values in rows:
         sheet.append([_cell(sheet, kind, value) for kind, value in zip(kinds, values, strict=True)])
+    return _dimension(len(names), len(rows) + 1)
 
 
 def _cell(sheet: Any, kind: Kind, value: object) -> Any:
@@ -567,8 +597,9 @@ def _cell(sheet: Any, kind: Kind, value: object) -> Any:
     return text
 
 
-def _write_policy_sheet(workbook: Any, policy: Policy) -> None:
-    """Rows (dotted key, value): numbers and booleans typed, lists as TOML literals."""
+def _write_policy_sheet(workbook: Any, policy: Policy) -> str:
+    """Rows (dotted key, value): numbers and booleans typed, lists as TOML literals;
+    returns the range they span."""
     sheet = workbook.create_sheet(POLICY_SHEET)
     rows: list[list[Any]] = []
     for key, value in policy_items(policy):
@@ -580,6 +611,7 @@ def _write_policy_sheet(workbook: Any, policy: Policy) -> None:
         sheet.append(
             [_text_cell(sheet, key), _text_cell(sheet, value) if isinstance(value, str) else value]
         )
+    return _dimension(2, len(rows) + 1)
 
 
 def _prepare_sheet(sheet: Any, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

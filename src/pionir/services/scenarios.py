@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -31,15 +31,17 @@ def import_scenario(
     name: str = "",
     scenario_id: int | None = None,
     note: str = "",
+    read: Callable[[bytes, str], Scenario] = scenario_from_upload,
 ) -> ScenarioVersion:
     """Validate an upload and store it as a new scenario, or a new version of one.
 
     Nothing is written when the upload is refused: validation runs before the first insert,
-    and the inserts share the caller's transaction.
+    and the inserts share the caller's transaction. `read` reads the upload (the web reads
+    it in a bounded child process: services/upload_reader.py).
     """
     require_planner(actor)
     try:
-        scenario = scenario_from_upload(data, filename)
+        scenario = read(data, filename)
     except ScenarioRefused as refused:
         raise InputRefused(
             f"Skenario '{filename}' ditolak: {refused.total:,} masalah. Tidak ada yang disimpan.",

@@ -19,7 +19,14 @@ from pionir.scenario.demo import generate_demo
 from pionir.scenario.errors import ScenarioIssue
 from pionir.scenario.xlsx_io import write_scenario_workbook
 from pionir.screening.rules import REASON_TEXT
-from pionir.services import editing, runs, scenarios, screening_views, search_terms
+from pionir.services import (
+    editing,
+    runs,
+    scenarios,
+    screening_views,
+    search_terms,
+    upload_reader,
+)
 from pionir.services.actor import Actor, require_overview
 from pionir.services.errors import InputRefused
 from pionir.web.deps import CurrentViewer, Db, Language
@@ -73,9 +80,11 @@ async def _import_upload(
     note: str,
 ) -> ScenarioVersion:
     """Read, validate and store an upload, committed; refused uploads leave nothing behind."""
-    data = await _read_upload(file, request.app.state.settings.max_upload_bytes)
+    settings = request.app.state.settings
+    data = await _read_upload(file, settings.max_upload_bytes)
     try:
-        # Reading a workbook takes seconds: off the event loop, so other requests go on.
+        # Reading a workbook takes seconds: off the event loop, so other requests go on,
+        # and in a child process bounded in memory and time, which holds no GIL of ours.
         version = await run_in_threadpool(
             scenarios.import_scenario,
             db,
@@ -85,6 +94,7 @@ async def _import_upload(
             name=name,
             scenario_id=scenario_id,
             note=note,
+            read=upload_reader.reader(settings),
         )
     except InputRefused:
         db.rollback()
