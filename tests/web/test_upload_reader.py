@@ -25,6 +25,7 @@ from pionir.db.migrate import upgrade
 from pionir.db.tables import ScenarioVersion
 from pionir.scenario.demo import generate_demo
 from pionir.scenario.xlsx_io import write_scenario_workbook
+from pionir.services import upload_reader
 from pionir.services.accounts import create_user
 from pionir.services.actor import Role
 from pionir.web.app import create_app
@@ -218,3 +219,28 @@ def test_while_a_big_workbook_is_read_others_are_served_and_sigterm_stops_it_all
             os.killpg(serve.pid, signal.SIGKILL)
         serve.wait()
         engine.dispose()
+
+
+def test_an_upload_with_every_reader_taken_is_told_to_come_back(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(upload_reader, "TURN_WAIT_SECONDS", 0.2)
+    with client_with(world, tmp_path) as client:
+        csrf = log_in(client, USERNAMES["planner"])
+        before = versions(world)
+        # Other uploads hold every reader: this one waits its turn, then is refused.
+        taken = [upload_reader._TURNS.acquire(timeout=1) for _ in range(upload_reader.MAX_READERS)]
+        try:
+            assert all(taken)
+            busy = upload(client, csrf, "antre.xlsx", workbook(0.03, tmp_path))
+        finally:
+            for _ in taken:
+                upload_reader._TURNS.release()
+        assert busy.status_code == 503, busy.text
+        assert busy.json()["error_en"] == (
+            "The server is reading other uploads; send this file again in a moment."
+        )
+        assert versions(world) == before
+        # With a reader free again the same file goes in.
+        again = upload(client, csrf, "antre.xlsx", workbook(0.03, tmp_path))
+        assert again.status_code == 201, again.text

@@ -37,6 +37,7 @@ from typing import Final
 from pionir.config import Settings
 from pionir.scenario.errors import IssueList, Rule, ScenarioIssue, ScenarioRefused
 from pionir.scenario.model import Scenario
+from pionir.services.errors import ServiceError
 
 MODULE: Final = "pionir.services.upload_reader"
 # How often the waiting web thread looks at the clock and at its own process's shutdown.
@@ -45,6 +46,24 @@ WAIT_STEP: Final = 0.5
 READER_NICENESS: Final = 10
 # The child's exit code when it could not even say that it ran out of memory.
 _NO_MEMORY_EXIT: Final = 3
+# Readers one web process runs at once: each may take `upload_memory_mb`, so without a
+# cap N uploads at once could take N times that. A further upload waits this long for a
+# turn, then is told to try again (503) rather than queueing without end.
+MAX_READERS: Final = 2
+TURN_WAIT_SECONDS: Final = 15.0
+_TURNS = threading.BoundedSemaphore(MAX_READERS)
+
+
+class ReadersBusy(ServiceError):
+    """Every reader is taken by other uploads; the upload may be sent again shortly."""
+
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Server sedang membaca unggahan lain; kirim ulang file ini sebentar lagi.",
+            "The server is reading other uploads; send this file again in a moment.",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +109,17 @@ def read_in_child(data: bytes, filename: str, *, limits: ReadLimits) -> Scenario
     """The scenario in the upload, read by a child process within `limits`.
 
     Raises ScenarioRefused for the problems in the file, and for a file whose reading
-    passes the memory or time limit.
+    passes the memory or time limit; ReadersBusy when other uploads hold every reader.
     """
+    if not _TURNS.acquire(timeout=TURN_WAIT_SECONDS):
+        raise ReadersBusy()
+    try:
+        return _read_in_child(data, filename, limits)
+    finally:
+        _TURNS.release()
+
+
+def _read_in_child(data: bytes, filename: str, limits: ReadLimits) -> Scenario:
     # The child imports this very copy of pionir, wherever it was imported from.
     package_root = str(Path(__file__).resolve().parents[2])
     env = os.environ | {
