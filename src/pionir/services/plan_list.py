@@ -242,6 +242,25 @@ def plan_page(db: Session, actor: Actor, run_id: int, wanted: PlanFilter) -> Pla
     groups = memo_for_run(db, run, key, lambda: _groups(db, actor, run, wanted))
     total = sum(g.count for g in groups)
     page = max(1, wanted.page)
-    rows = _page_rows(db, actor, run, wanted, page)
-    lines = [_line(r, actor.sees_screening) for r in rows]
+
+    def page_lines() -> list[PlanLine]:
+        rows = _page_rows(db, actor, run, wanted, page)
+        return [_line(r, actor.sees_screening) for r in rows]
+
+    if wanted.search:
+        # A search is one person's look-up, rarely asked twice: not worth keeping, and
+        # the memo's keys would hold the names and NIPs searched for.
+        lines = page_lines()
+    else:
+        # The same page is read again and again by everyone planning (its queries and
+        # rows were a third of the page's time). Scope and screening sight are in the
+        # key: what a line says depends on them. As for the groups, an agency outside
+        # the actor's scope is refused by the computation, and a refusal is never kept.
+        lines_key = (
+            "plan_lines",
+            agency_scope(actor),
+            actor.sees_screening,
+            replace(wanted, page=page),
+        )
+        lines = memo_for_run(db, run, lines_key, page_lines, page=True)
     return PlanPage(run, wanted.view, lines, groups, total, page, wanted.per_page)
