@@ -10,6 +10,8 @@ TIME_LIMIT ?= 30
 # system browser, it downloads none) and LibreOffice Calc to open the exported workbooks.
 SYSTEM_PACKAGES := chromium libreoffice-calc-nogui
 SYSTEM_STAMP := $(VENV)/.system-packages
+# wrk drives the web benchmark's load; only `make bench-web` needs it, so setup does not.
+WRK_STAMP := $(VENV)/.wrk
 
 .PHONY: setup system-packages demo serve test lint typecheck bench bench-web screenshots clean
 
@@ -25,6 +27,16 @@ $(SYSTEM_STAMP):
 	  $$SUDO apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null || \
 	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null; }; \
 	else echo "Install $(SYSTEM_PACKAGES) with your package manager" >&2; exit 1; fi
+	@touch $@
+
+$(WRK_STAMP):
+	@mkdir -p $(VENV)
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q wrk >/dev/null || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q wrk >/dev/null; }; \
+	else echo "Install wrk with your package manager" >&2; exit 1; fi
 	@touch $@
 
 $(STAMP): pyproject.toml constraints.txt
@@ -58,7 +70,7 @@ bench: setup
 screenshots: setup
 	PIONIR_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser
 
-bench-web: setup
+bench-web: setup $(WRK_STAMP)
 	$(BIN)/python benchmarks/web_load.py --compare
 
 clean:

@@ -1,6 +1,7 @@
 """Load on the plan pages from many logged-in users, with and without a plan job running.
 
-Run by hand (a few minutes; nothing here is a test; needs `wrk`, e.g. `apt-get install wrk`):
+Run by hand (a few minutes; nothing here is a test; needs `wrk`, which `make bench-web`
+installs from Debian when it is missing):
 
     .venv/bin/python benchmarks/web_load.py                # 20 users, 60 s, with a job
     .venv/bin/python benchmarks/web_load.py --compare      # without, then with the job
@@ -357,12 +358,14 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 class Process:
     role: str
     cpu: float  # CPU seconds used so far, user and system
+    rss_mb: float = 0.0  # resident memory
 
 
 def server_processes(group: int) -> dict[int, Process]:
     """The server's process group by role, from /proc (the machine is shared: say what ran)."""
-    found: dict[int, tuple[int, int, float, str]] = {}  # pid: parent, nice, CPU, command
+    found: dict[int, tuple[int, int, float, float, str]] = {}  # parent, nice, CPU, MB, command
     tick = os.sysconf("SC_CLK_TCK")
+    page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -375,10 +378,11 @@ def server_processes(group: int) -> dict[int, Process]:
         rest = stat[stat.rindex(")") + 2 :].split()
         if int(rest[2]) == group:
             cpu = (int(rest[11]) + int(rest[12])) / tick
-            found[int(entry.name)] = (int(rest[1]), int(rest[16]), cpu, command)
-    worker = next((pid for pid, found_ in found.items() if "pionir worker" in found_[3]), None)
+            rss = int(rest[21]) * page_mb
+            found[int(entry.name)] = (int(rest[1]), int(rest[16]), cpu, rss, command)
+    worker = next((pid for pid, found_ in found.items() if "pionir worker" in found_[4]), None)
     processes = {}
-    for pid, (parent, nice, cpu, command) in found.items():
+    for pid, (parent, nice, cpu, rss, command) in found.items():
         if pid == group:
             role = "supervisor"
         elif pid == worker:
@@ -391,7 +395,7 @@ def server_processes(group: int) -> dict[int, Process]:
             role = "planner"
         else:
             role = f"other ({command[:60]})"
-        processes[pid] = Process(f"{role} at nice {nice}" if nice else role, cpu)
+        processes[pid] = Process(f"{role} at nice {nice}" if nice else role, cpu, rss)
     return processes
 
 
@@ -750,6 +754,11 @@ def table(result: PhaseResult) -> str:
         + ", ".join(f"{role} {seconds:.1f}" for role, seconds in used.items())
         + f", wrk {result.wrk_cpu:.1f}"
     )
+    web = [p.rss_mb for p in result.server_after.values() if p.role == "web"]
+    lines.append(
+        "resident memory of the web processes at the end (MB): "
+        + (" ".join(f"{mb:.0f}" for mb in web) or "unknown")
+    )
     if result.job_id is None:
         lines.append("plan job: none")
     else:
@@ -816,7 +825,10 @@ def main() -> None:
     args = parser.parse_args()
     # Fail before minutes of preparing, not after.
     if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (it drives the load): apt-get install wrk")
+        raise SystemExit(
+            "wrk is not installed (it drives the load): `make bench-web` installs it, "
+            "or apt-get install wrk"
+        )
     if args.users < 1:
         raise SystemExit("--users must be at least 1")
 

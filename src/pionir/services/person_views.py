@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from pionir.db.tables import PersonRow, PlacementRow, PlanRun
 from pionir.services.actor import Actor, Role, require_person
@@ -118,7 +118,9 @@ def _in_scope(actor: Actor, nip: str, agency_id: str) -> bool:
 
 
 def _finished_run(db: Session, run_id: int) -> PlanRun:
-    run = db.get(PlanRun, run_id)
+    # Without the run's summary: a person's page never reads it, and parsing its JSON
+    # was a twentieth of the page's time.
+    run = db.get(PlanRun, run_id, options=[defer(PlanRun.summary)])
     if run is None:
         raise NotFound()
     return run

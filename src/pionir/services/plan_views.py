@@ -178,18 +178,18 @@ def _tower_figures(summary: PlanSummary) -> list[TowerFigures]:
 
 def planned_agencies(db: Session, actor: Actor, run: PlanRun) -> list[str]:
     """The K/L with a quota in the run's version, in the actor's scope: what lists filter by."""
-    query = select(AgencyRow.agency_id).where(
-        AgencyRow.version_id == run.version_id, AgencyRow.quota > 0
-    )
     scope = agency_scope(actor)
-    if scope is not None:
-        query = query.where(AgencyRow.agency_id == scope)
-    return memo_for_run(
-        db,
-        run,
-        ("planned_agencies", scope),
-        lambda: list(db.scalars(query.order_by(AgencyRow.agency_id))),
-    )
+
+    def planned() -> list[str]:
+        # Built only when not memoised: building the query cost more than the lookup.
+        query = select(AgencyRow.agency_id).where(
+            AgencyRow.version_id == run.version_id, AgencyRow.quota > 0
+        )
+        if scope is not None:
+            query = query.where(AgencyRow.agency_id == scope)
+        return list(db.scalars(query.order_by(AgencyRow.agency_id)))
+
+    return memo_for_run(db, run, ("planned_agencies", scope), planned)
 
 
 def agency_figures(db: Session, actor: Actor, run: PlanRun) -> list[AgencyFigures]:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from pionir.services.actor import ROLE_LABELS
 from pionir.web.deps import Viewer
@@ -71,3 +72,11 @@ def render(
         "csrf_token": viewer.session.csrf_token if viewer else "",
     }
     return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code)
+
+
+def fragment(template: str, lang: str, **context: Any) -> Markup:
+    """A part of a page rendered on its own, for a page to keep and reuse (see the
+    dashboard's charts): it gets `_` and the language, not the viewer or the CSRF token,
+    so what it shows is the same for every reader."""
+    html = TEMPLATES.get_template(template).render(_=translator(lang), lang=lang, **context)
+    return Markup(html)

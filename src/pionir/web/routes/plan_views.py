@@ -10,17 +10,20 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from pionir.planner.ledger import BLOCKING_CODES
 from pionir.screening.rules import REASON_TEXT
 from pionir.services import person_views, plan_compare, plan_list, plan_views, runs, search_terms
 from pionir.services.actor import Role
+from pionir.services.plan_views import Dashboard
+from pionir.services.run_memo import memo_for_run
 from pionir.services.run_summary import summary_of
 from pionir.web.charts import Bar, dashboard_charts, row_chart
 from pionir.web.deps import CurrentViewer, Db, Language
 from pionir.web.i18n import pick, translator
 from pionir.web.params import OptionalQueryRecordId, Page, RecordId
-from pionir.web.render import render
+from pionir.web.render import fragment, render
 from pionir.web.routes import plan_api
 from pionir.web.routes.plan_api import PlanFilterQuery
 
@@ -31,6 +34,22 @@ router.include_router(plan_api.router)
 def _reasons(lang: str) -> dict[str, str]:
     """Screening reason codes in the reader's language."""
     return {code: pick(lang, *text) for code, text in REASON_TEXT.items()}
+
+
+def _charts_html(db: Db, dash: Dashboard, lang: str) -> Markup:
+    """The dashboard's charts, drawn once per finished run, K/L scope and language.
+
+    Drawing them (the SVGs and each chart's table of figures) took most of the page's
+    time, and they are the same for every reader who shares the scope and the language.
+    """
+    return memo_for_run(
+        db,
+        dash.run,
+        ("dashboard_charts", dash.agency_scope, lang),
+        lambda: fragment(
+            "_dashboard_charts.html", lang, run=dash.run, charts=dashboard_charts(dash, lang)
+        ),
+    )
 
 
 def _dashboard_page(
@@ -46,7 +65,7 @@ def _dashboard_page(
         "dashboard.html",
         dash=dash,
         run=dash.run,
-        charts=dashboard_charts(dash, lang),
+        charts_html=_charts_html(db, dash, lang),
         binding_codes=binding_codes,
     )
 
