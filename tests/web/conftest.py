@@ -22,13 +22,15 @@ from sqlalchemy.orm import Session
 from pionir.config import Settings
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
+from pionir.db.tables import ScenarioRecord
 from pionir.scenario.demo import generate_demo
 from pionir.scenario.model import Scenario
 from pionir.services.accounts import actor_of, create_user
 from pionir.services.actor import Actor, Role
+from pionir.services.clock import now
 from pionir.services.execute import plan_here
 from pionir.services.runs import request_run
-from pionir.services.scenarios import new_scenario
+from pionir.services.scenarios import new_scenario, store_version
 
 PASSWORD = "kata-sandi-uji-123"
 USERNAMES = {
@@ -192,3 +194,19 @@ def log_in(client: TestClient, username: str) -> str:
     response = client.post("/api/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return str(response.json()["csrf_token"])
+
+
+def copy_of_demo(world: World, name: str = "Salinan demo") -> int:
+    """A new scenario of the test's own holding the demo as its version 1; its version id.
+
+    Tests that edit or damage a version take a copy, so the shared world stays as built.
+    """
+    with world.session() as db:
+        record = ScenarioRecord(name=name, created_at=now(), created_by="perencana")
+        db.add(record)
+        db.flush()
+        version = store_version(
+            db, world.actors["planner"], record.id, world.scenario, source_name="demo"
+        )
+        db.commit()
+        return version.id

@@ -30,7 +30,7 @@ from pionir.services.archive import scenario_from_archive
 from pionir.services.clock import now
 from pionir.services.editing import Edited, edit_capacity, edit_policy
 from pionir.services.scenarios import store_version
-from tests.web.conftest import World
+from tests.web.conftest import World, copy_of_demo
 
 ROW_TABLES = (
     AgencyRow,
@@ -50,16 +50,6 @@ def _new_record(db: Session, name: str) -> int:
     db.add(record)
     db.flush()
     return record.id
-
-
-def _copy_of_demo(world: World) -> int:
-    with world.session() as db:
-        record_id = _new_record(db, "Uji salin baris")
-        version = store_version(
-            db, world.actors["planner"], record_id, world.scenario, source_name="demo"
-        )
-        db.commit()
-        return version.id
 
 
 def _rows(db: Session, version_id: int) -> dict[str, list[tuple[Any, ...]]]:
@@ -111,7 +101,7 @@ def _edit_policy(world: World, version_id: int, raw: dict[str, Any]) -> Edited:
 def test_a_policy_edit_that_changes_screening_and_priorities_writes_what_an_import_writes(
     world: World,
 ) -> None:
-    version_id = _copy_of_demo(world)
+    version_id = copy_of_demo(world, "Uji salin baris")
     edited = _edit_policy(
         world,
         version_id,
@@ -138,7 +128,7 @@ def test_a_policy_edit_that_changes_screening_and_priorities_writes_what_an_impo
 def test_a_policy_edit_of_an_edited_version_still_writes_what_an_import_writes(
     world: World,
 ) -> None:
-    version_id = _copy_of_demo(world)
+    version_id = copy_of_demo(world, "Uji salin baris")
     first = _edit_policy(world, version_id, {"screening": {"min_berakhlak": 90}})
     second = _edit_policy(world, first.version.id, {"screening": {"min_berakhlak": 60}})
 
@@ -149,7 +139,7 @@ def test_a_policy_edit_of_an_edited_version_still_writes_what_an_import_writes(
 
 def test_a_later_last_wave_rescreens_and_the_edited_calendar_is_written(world: World) -> None:
     # The last wave's month sets the retirement cutoff: moving it years on retires more people.
-    version_id = _copy_of_demo(world)
+    version_id = copy_of_demo(world, "Uji salin baris")
     waves = [
         (
             n,

@@ -16,26 +16,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import pionir.web
-from pionir.db.tables import AuditEvent, PersonRow, ScenarioRecord, ScenarioVersion
-from pionir.services.clock import now
-from pionir.services.scenarios import store_version
+from pionir.db.tables import AuditEvent, PersonRow, ScenarioVersion
 from pionir.web.i18n import catalogue
-from tests.web.conftest import USERNAMES, World, log_in
+from tests.web.conftest import USERNAMES, World, copy_of_demo, log_in
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def copy_of_demo(world: World) -> int:
-    """A new scenario holding the demo as its version 1; returns that version's id."""
-    with world.session() as db:
-        record = ScenarioRecord(name="Uji penyuntingan", created_at=now(), created_by="perencana")
-        db.add(record)
-        db.flush()
-        version = store_version(
-            db, world.actors["planner"], record.id, world.scenario, source_name="demo"
-        )
-        db.commit()
-        return version.id
 
 
 def version_of(world: World, version_id: int) -> ScenarioVersion:

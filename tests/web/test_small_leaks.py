@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from pionir.db.tables import ScenarioVersion
-from tests.web.conftest import USERNAMES, World, log_in
-from tests.web.test_editing import copy_of_demo, planner_form
+from tests.web.conftest import USERNAMES, World, copy_of_demo, log_in
+from tests.web.test_editing import planner_form
 
 
 @pytest.mark.parametrize(

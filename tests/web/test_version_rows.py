@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
-from pionir.db.tables import ScenarioRecord, ScenarioVersion
+from pionir.db.tables import ScenarioVersion
 from pionir.scenario.model import Scenario
 from pionir.scenario.policy_io import policy_to_toml
 from pionir.screening.screen import screen
@@ -23,22 +23,8 @@ from pionir.services.archive import archive_of, scenario_from_archive
 from pionir.services.clock import now
 from pionir.services.execute import plan_here
 from pionir.services.runs import request_run
-from pionir.services.scenarios import store_version
 from pionir.services.version_tables import read_capacity, read_scenario, stored_policy
-from tests.web.conftest import USERNAMES, World, log_in, scratch_postgres, small_demo
-
-
-def _copy_of_demo(world: World) -> int:
-    """A scenario record of this test's own holding the demo; returns its version's id."""
-    with world.session() as db:
-        record = ScenarioRecord(name="Uji baris", created_at=now(), created_by="perencana")
-        db.add(record)
-        db.flush()
-        version = store_version(
-            db, world.actors["planner"], record.id, world.scenario, source_name="demo"
-        )
-        db.commit()
-        return version.id
+from tests.web.conftest import USERNAMES, World, copy_of_demo, log_in, scratch_postgres, small_demo
 
 
 def _damage_archive(world: World, version_id: int) -> None:
@@ -50,7 +36,7 @@ def _damage_archive(world: World, version_id: int) -> None:
 
 
 def test_a_stored_version_reads_back_from_its_rows_as_the_scenario_stored(world: World) -> None:
-    version_id = _copy_of_demo(world)
+    version_id = copy_of_demo(world, "Uji baris")
     with world.session() as db:
         version = db.get(ScenarioVersion, version_id)
         assert version is not None
@@ -87,7 +73,7 @@ def _pages(client: TestClient, version_id: int) -> dict[str, str]:
 def test_pages_render_the_same_with_the_archive_damaged_and_only_a_run_fails(
     world: World, client: TestClient
 ) -> None:
-    version_id = _copy_of_demo(world)
+    version_id = copy_of_demo(world, "Uji baris")
     # The auditor's pages carry no fresh keys for spare form rows, so two looks compare.
     log_in(client, USERNAMES["auditor"])
     before = _pages(client, version_id)
@@ -110,7 +96,7 @@ def test_pages_render_the_same_with_the_archive_damaged_and_only_a_run_fails(
 def test_an_edit_of_a_version_whose_archive_is_damaged_builds_on_its_rows(
     world: World, client: TestClient
 ) -> None:
-    version_id = _copy_of_demo(world)
+    version_id = copy_of_demo(world, "Uji baris")
     _damage_archive(world, version_id)
     headers = {"X-CSRF-Token": log_in(client, USERNAMES["planner"])}
     url = f"/api/versions/{version_id}/policy"
@@ -129,7 +115,7 @@ def test_an_edit_of_a_version_whose_archive_is_damaged_builds_on_its_rows(
 
 
 def test_a_refused_capacity_edit_stores_nothing(world: World, client: TestClient) -> None:
-    version_id = _copy_of_demo(world)
+    version_id = copy_of_demo(world, "Uji baris")
     headers = {"X-CSRF-Token": log_in(client, USERNAMES["planner"])}
     url = f"/api/versions/{version_id}/capacity"
     towers = client.get(url).json()["towers"]
