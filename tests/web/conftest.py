@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session
 
 from pionir.config import Settings
 from pionir.db.engine import make_engine, session_factory
 from pionir.db.migrate import upgrade
-from pionir.db.tables import ScenarioRecord
+from pionir.db.tables import PlacementRow, ScenarioRecord
 from pionir.scenario.demo import generate_demo
 from pionir.scenario.model import Scenario
 from pionir.services.accounts import actor_of, create_user
@@ -210,3 +210,16 @@ def copy_of_demo(world: World, name: str = "Salinan demo") -> int:
         )
         db.commit()
         return version.id
+
+
+def a_mover(world: World) -> PlacementRow:
+    """The world's run's mover with the smallest NIP."""
+    with world.session() as db:
+        found = db.scalar(
+            select(PlacementRow)
+            .where(PlacementRow.run_id == world.run_id, PlacementRow.wave_id.is_not(None))
+            .order_by(PlacementRow.nip)
+            .limit(1)
+        )
+    assert found is not None
+    return found

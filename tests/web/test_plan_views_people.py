@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from pionir.db.tables import PersonRow, PlacementRow
 from pionir.screening.rules import REASON_TEXT
-from tests.web.conftest import USERNAMES, World, log_in
+from tests.web.conftest import USERNAMES, World, a_mover, log_in
 
 
 def _person(world: World, nip: str) -> PersonRow:
@@ -29,18 +29,6 @@ def _placement(world: World, nip: str) -> PlacementRow:
     with world.session() as db:
         found = db.scalar(
             select(PlacementRow).where(PlacementRow.run_id == world.run_id, PlacementRow.nip == nip)
-        )
-        assert found is not None
-        return found
-
-
-def _a_mover(world: World) -> PlacementRow:
-    with world.session() as db:
-        found = db.scalar(
-            select(PlacementRow)
-            .where(PlacementRow.run_id == world.run_id, PlacementRow.wave_id.is_not(None))
-            .order_by(PlacementRow.nip)
-            .limit(1)
         )
         assert found is not None
         return found
@@ -100,7 +88,7 @@ def test_housing_officer_sees_placement_but_no_screening(client: TestClient, wor
     assert 'id="merit"' not in page and 'id="reasons"' not in page
     for code in filter(None, person.reasons.split(";")):
         assert escape(REASON_TEXT[code][0]) not in page
-    mover = _a_mover(world)
+    mover = a_mover(world)
     moving = _api(client, world, mover.nip)
     assert moving["placement"] == {
         "wave_id": mover.wave_id,

@@ -11,19 +11,7 @@ from sqlalchemy import func, select, update
 from pionir.db.tables import PersonRow, PlacementRow, SearchTerm
 from pionir.services.clock import now
 from pionir.services.search_terms import LIFETIME
-from tests.web.conftest import USERNAMES, World, log_in
-
-
-def _a_mover(world: World) -> PlacementRow:
-    with world.session() as db:
-        found = db.scalar(
-            select(PlacementRow)
-            .where(PlacementRow.run_id == world.run_id, PlacementRow.wave_id.is_not(None))
-            .order_by(PlacementRow.nip)
-            .limit(1)
-        )
-    assert found is not None
-    return found
+from tests.web.conftest import USERNAMES, World, a_mover, log_in
 
 
 def _search_plan(client: TestClient, world: World, csrf: str, text: str) -> str:
@@ -41,7 +29,7 @@ def test_a_nip_searched_on_the_plan_page_stays_out_of_the_url(
     client: TestClient, world: World
 ) -> None:
     csrf = log_in(client, USERNAMES["planner"])
-    mover = _a_mover(world)
+    mover = a_mover(world)
     location = _search_plan(client, world, csrf, mover.nip)
     assert mover.nip not in location
     query = parse_qs(urlparse(location).query)
@@ -57,7 +45,7 @@ def test_a_nip_searched_on_the_plan_page_stays_out_of_the_url(
 
 def test_a_search_token_opens_its_own_users_search_only(client: TestClient, world: World) -> None:
     csrf = log_in(client, USERNAMES["planner"])
-    location = _search_plan(client, world, csrf, _a_mover(world).nip)
+    location = _search_plan(client, world, csrf, a_mover(world).nip)
     log_in(client, USERNAMES["auditor"])
     other = client.get(location)
     assert other.status_code == 404
@@ -89,7 +77,7 @@ def test_a_lapsed_search_is_refused_and_purged(client: TestClient, world: World)
 def test_the_apis_search_by_nip_in_the_body(client: TestClient, world: World) -> None:
     csrf = log_in(client, USERNAMES["planner"])
     headers = {"X-CSRF-Token": csrf}
-    mover = _a_mover(world)
+    mover = a_mover(world)
     placements = client.post(
         f"/api/runs/{world.run_id}/placements/search",
         json={"q": mover.nip, "outcome": "all"},

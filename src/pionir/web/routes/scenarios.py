@@ -255,11 +255,9 @@ def screening_page(
     page: Page = 1,
 ) -> Response:
     version = scenarios.get_version(db, viewer.actor, version_id)
+    search = search_terms.recall(db, viewer.actor, s)
     found = screening_views.screening_page(
-        db,
-        viewer.actor,
-        version_id,
-        _filter(agency, unit, eligible, reason, search_terms.recall(db, viewer.actor, s), page),
+        db, viewer.actor, version_id, _filter(agency, unit, eligible, reason, search, page)
     )
     funnel = screening_views.screening_funnel(db, viewer.actor, version_id)
     return render(
@@ -277,7 +275,7 @@ def screening_page(
             "unit": unit,
             "eligible": eligible,
             "reason": reason,
-            "q": search_terms.recall(db, viewer.actor, s) or "",
+            "q": search or "",
         },
     )
 
